@@ -1,0 +1,1 @@
+"""The ``cau`` command line, dashboards and plots of cau-planner."""

@@ -1,0 +1,47 @@
+"""``cau``: one command with sub-commands.
+
+Each sub-command lives in a module of this package exposing ``register(subparsers)``,
+which adds its parser and sets ``func`` (taking the parsed arguments, returning an exit
+status). Bad input raises :class:`rules.errors.CauError`; it is printed as a message and
+the command exits with status 2, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from rules.errors import CauError
+
+# Modules of this package that each register one or more sub-commands, in help order.
+COMMAND_MODULES: tuple[str, ...] = ("cmd_validate",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cau",
+        description="cau-planner: rules, measurement and simulation for the CSPQ's CAU.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"cau.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.func(args)
+    except CauError as exc:
+        print(f"cau {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"cau {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""The YAML document reader: safe loading, positions, and problems collected all at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.document import Document, did_you_mean
+from rules.errors import InputFileError, ValidationError
+from rules.units import format_duration, parse_duration, parse_percent
+
+TEXT = """\
+name: demo
+targets:
+  p1:
+    threshold: 3h
+    goal: 85%
+  p2:
+    threshold: 5 heures
+    goal: 1.5
+    colour: blue
+"""
+
+
+def read_targets(doc: Document) -> None:
+    root = doc.root()
+    root.mapping(required=("name", "targets"))
+    for _key, target in root["targets"].items():
+        target.mapping(required=("threshold", "goal"))
+        target["threshold"].duration()
+        target["goal"].percent()
+
+
+def test_every_problem_is_reported_at_once_with_its_place() -> None:
+    doc = Document("demo.yaml", TEXT)
+    read_targets(doc)
+    with pytest.raises(ValidationError) as caught:
+        doc.raise_problems()
+    problems = caught.value.problems
+    assert [(p.path, p.line) for p in problems] == [
+        ("targets.p2.colour", 9),
+        ("targets.p2.threshold", 7),
+        ("targets.p2.goal", 8),
+    ]
+    assert "1d 2h" in problems[1].expected
+    assert problems[1].found == '"5 heures"'
+    assert "85%" in problems[2].expected
+    assert str(problems[1]).startswith("demo.yaml:7:16: targets.p2.threshold: expected")
+
+
+def test_unknown_key_gets_a_did_you_mean() -> None:
+    doc = Document("x.yaml", "name: a\ntargest: {}\n")
+    doc.root().mapping(required=("name",), optional=("targets",))
+    (problem,) = doc.problems
+    assert problem.path == "targest"
+    assert problem.suggestion == 'Did you mean "targets"?'
+
+
+def test_missing_required_key_points_at_the_probable_misspelling() -> None:
+    doc = Document("x.yaml", "nmae: a\n")
+    doc.root().mapping(required=("name",))
+    messages = [str(p) for p in doc.problems]
+    assert any('Is "nmae" meant to be "name"?' in m for m in messages)
+
+
+def test_duplicate_keys_are_a_problem() -> None:
+    doc = Document("x.yaml", "a: 1\na: 2\n")
+    assert doc.problems and doc.problems[0].found == '"a" twice'
+
+
+def test_broken_yaml_names_line_and_column() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Document("bad.yaml", "a: [1, 2\nb: 3\n")
+    (problem,) = caught.value.problems
+    assert problem.line is not None and problem.expected == "valid YAML"
+
+
+def test_unsafe_tags_are_refused_not_constructed() -> None:
+    doc = Document("evil.yaml", "a: !!python/object/apply:os.system ['true']\n")
+    assert doc.data == {"a": None}
+    assert doc.problems[0].found == "the tag tag:yaml.org,2002:python/object/apply:os.system"
+
+
+def test_missing_file_is_an_input_error(tmp_path) -> None:
+    with pytest.raises(InputFileError, match="no such file"):
+        Document.from_path(tmp_path / "absent.yaml")
+
+
+def test_choice_suggests_the_closest_name() -> None:
+    doc = Document("x.yaml", "calendar: ouvrable-0830-1630\n")
+    assert doc.root()["calendar"].choice(["ouvrables-0830-1630", "24/7"]) is None
+    assert doc.problems[0].suggestion == 'Did you mean "ouvrables-0830-1630"?'
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("40s", 40), ("3h", 10800), ("1d 2h", 93600), ("90min", 5400), ("1.5h", 5400), ("2m", 120)],
+)
+def test_durations(text: str, seconds: float) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["40", "3 heures", "h", "", "3h x", 40, True])
+def test_bad_durations(text: object) -> None:
+    with pytest.raises(ValueError):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "fraction"), [("85%", 0.85), ("85 %", 0.85), (0.8, 0.8), (1, 1.0)]
+)
+def test_percentages(value: object, fraction: float) -> None:
+    assert parse_percent(value) == pytest.approx(fraction)
+
+
+@pytest.mark.parametrize("value", ["85", "185%", 1.5, -0.1, True, None])
+def test_bad_percentages(value: object) -> None:
+    with pytest.raises(ValueError):
+        parse_percent(value)
+
+
+def test_format_duration_round_trips() -> None:
+    for seconds in (40, 3600, 93600, 5400, 0):
+        assert parse_duration(format_duration(seconds)) == seconds
+
+
+def test_did_you_mean_lists_choices_when_nothing_is_close() -> None:
+    assert did_you_mean("zzz", ["a", "b"]) == 'Allowed: "a", "b".'
