@@ -1,0 +1,296 @@
+"""From replications to forecasts: what one replication yields, and what many predict.
+
+A replication is summarised into :class:`ReplicationFigures` — its monthly measurement
+(computed by ``rules.measure``, never here), operational figures and answer-time counts
+per half-hour of the week. Figures of many replications are then aggregated per month
+and target: mean compliance with a Student-t 95 % confidence interval over replications,
+and the probability of meeting the goal (share of replications that met it) with its own
+Wilson 95 % interval, because with 20 replications that share is itself uncertain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from rules.months import MonthGrid
+
+CONFIDENCE = 0.95
+
+# Columns of each per-replication table (the contract of the results store).
+MONTHLY_COLUMNS: tuple[str, ...] = (
+    "month",
+    "target",
+    "kind",
+    "counted",
+    "met",
+    "compliance",
+    "goal",
+    "goal_met",
+    "margin",
+    "breached_open",
+)
+OPERATIONS_COLUMNS: tuple[str, ...] = ("month", "figure", "group", "value")
+HALFHOUR_COLUMNS: tuple[str, ...] = ("halfhour", "offered", "counted", "met")
+
+# Operational figures, in report order; `backlog` is per resolver group, the rest per month.
+FIGURES: tuple[str, ...] = ("offered", "answered", "abandoned", "asa", "occupancy", "backlog")
+
+
+@dataclass(frozen=True)
+class ReplicationFigures:
+    """Everything kept of one replication: small flat tables, not its event log."""
+
+    monthly: pd.DataFrame  # MONTHLY_COLUMNS, the measurement's monthly rows
+    operations: pd.DataFrame  # OPERATIONS_COLUMNS, long format; group "" unless backlog
+    halfhours: pd.DataFrame  # HALFHOUR_COLUMNS, answer-time counts per half-hour of the week
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Aggregates over replications; every table has a `replications` count column."""
+
+    compliance: pd.DataFrame  # per month per target: mean, CI, goal, P(meet goal)
+    operations: pd.DataFrame  # per month per figure (and group): mean and CI
+    halfhours: pd.DataFrame  # per half-hour of the week: service level mean and CI
+
+
+def replication_figures(
+    monthly: pd.DataFrame,
+    calls: pd.DataFrame,
+    monitors: pd.DataFrame,
+    backlog: pd.DataFrame,
+    zone: str,
+) -> ReplicationFigures:
+    """Summarise one replication from its measurement and its time-weighted monitors.
+
+    ``monthly`` and ``calls`` are ``Measurement.monthly`` and ``Measurement.calls``;
+    ``monitors`` and ``backlog`` come from the replication. Occupancy is busy agent-time
+    over on-duty agent-time in the month (monitors are averages over equal half-hours,
+    so a ratio of sums is the time-weighted ratio).
+    """
+    rows: list[pd.DataFrame] = []
+    if len(calls):
+        by_month = calls.groupby("month", sort=True)
+        answered = calls["outcome"] == "answered"
+        counts = pd.DataFrame(
+            {
+                "offered": by_month.size(),
+                "answered": answered.groupby(calls["month"]).sum(),
+                "abandoned": (calls["outcome"] == "abandoned").groupby(calls["month"]).sum(),
+                "asa": calls["wait"].where(answered).groupby(calls["month"]).mean(),
+            }
+        )
+        rows.append(_long(counts))
+    if len(monitors):
+        times = monitors["time"].to_numpy(dtype="float64")
+        month = MonthGrid(zone, times.min(), times.max()).label(times)
+        busy = monitors["agents_busy"].groupby(month).sum()
+        duty = monitors["agents_on_duty"].groupby(month).sum()
+        occupancy = (busy / duty.where(duty > 0)).rename("occupancy").to_frame()
+        rows.append(_long(occupancy))
+    if len(backlog):
+        rows.append(
+            pd.DataFrame(
+                {
+                    "month": backlog["month"].astype(str),
+                    "figure": "backlog",
+                    "group": backlog["group"].astype(str),
+                    "value": backlog["open_tickets"].astype("float64"),
+                }
+            )
+        )
+    operations = pd.concat(rows, ignore_index=True) if rows else _empty(OPERATIONS_COLUMNS)
+    if len(calls):
+        counted = calls["counted"].astype(bool)
+        halfhours = (
+            pd.DataFrame(
+                {
+                    "offered": calls.groupby("halfhour").size(),
+                    "counted": counted.groupby(calls["halfhour"]).sum(),
+                    "met": (counted & calls["met"].astype(bool)).groupby(calls["halfhour"]).sum(),
+                }
+            )
+            .rename_axis("halfhour")
+            .reset_index()
+        )
+    else:
+        halfhours = _empty(HALFHOUR_COLUMNS)
+    return ReplicationFigures(
+        monthly=monthly.loc[:, list(MONTHLY_COLUMNS)].reset_index(drop=True),
+        operations=operations.loc[:, list(OPERATIONS_COLUMNS)],
+        halfhours=halfhours.loc[:, list(HALFHOUR_COLUMNS)].astype("int64"),
+    )
+
+
+def _long(wide: pd.DataFrame) -> pd.DataFrame:
+    """Month-indexed columns of figures → OPERATIONS_COLUMNS rows (group empty)."""
+    melted = (
+        wide.rename_axis("month")
+        .reset_index()
+        .melt(id_vars="month", var_name="figure", value_name="value")
+    )
+    melted["group"] = ""
+    melted["value"] = melted["value"].astype("float64")
+    return melted
+
+
+def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="object") for name in columns})
+
+
+# -- statistics over replications --------------------------------------------------------
+
+
+def mean_interval(values: Any, confidence: float = CONFIDENCE) -> tuple[int, float, float, float]:
+    """Count, mean and Student-t interval of the finite values (NaN bounds below 2 values)."""
+    data = np.asarray(values, dtype="float64")
+    data = data[np.isfinite(data)]
+    n = data.size
+    if n == 0:
+        return 0, np.nan, np.nan, np.nan
+    mean = float(data.mean())
+    if n < 2:
+        return n, mean, np.nan, np.nan
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * data.std(ddof=1) / np.sqrt(n))
+    return n, mean, mean - half, mean + half
+
+
+def wilson_interval(
+    successes: int, trials: int, confidence: float = CONFIDENCE
+) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion (sensible even at 0 or n successes)."""
+    if trials == 0:
+        return np.nan, np.nan
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z * np.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def forecast(monthly: pd.DataFrame, operations: pd.DataFrame, halfhours: pd.DataFrame) -> Forecast:
+    """Aggregate the per-replication tables (each with a `replication` column)."""
+    return Forecast(
+        compliance=compliance_forecast(monthly),
+        operations=operations_forecast(operations),
+        halfhours=halfhour_forecast(halfhours),
+    )
+
+
+def compliance_forecast(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Per month per target: mean compliance, 95 % CI, goal, P(meet goal) and its interval.
+
+    A replication in which a target counted nothing that month has no compliance and
+    takes part in neither the mean nor P(meet goal); `replications` says how many did.
+    """
+    rows = []
+    for (month, target), group in monthly.groupby(["month", "target"], sort=False):
+        n, mean, low, high = mean_interval(group["compliance"])
+        judged = group["goal_met"].dropna().astype(bool)
+        met = int(judged.sum())
+        p_low, p_high = wilson_interval(met, len(judged))
+        rows.append(
+            {
+                "month": month,
+                "target": target,
+                "kind": group["kind"].iloc[0],
+                "replications": n,
+                "compliance": mean,
+                "ci_low": low,
+                "ci_high": high,
+                "goal": float(group["goal"].iloc[0]),
+                "p_meet": met / len(judged) if len(judged) else np.nan,
+                "p_meet_low": p_low,
+                "p_meet_high": p_high,
+                "counted": float(group["counted"].mean()),
+                "breached_open": float(group["breached_open"].mean()),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(_COMPLIANCE_COLUMNS))
+    return frame.sort_values("month", kind="stable", ignore_index=True)
+
+
+_COMPLIANCE_COLUMNS = (
+    "month",
+    "target",
+    "kind",
+    "replications",
+    "compliance",
+    "ci_low",
+    "ci_high",
+    "goal",
+    "p_meet",
+    "p_meet_low",
+    "p_meet_high",
+    "counted",
+    "breached_open",
+)
+
+
+def operations_forecast(operations: pd.DataFrame) -> pd.DataFrame:
+    """Per month per figure (per group for backlog): mean and 95 % CI over replications."""
+    rows = []
+    for (month, figure, group), values in operations.groupby(
+        ["month", "figure", "group"], sort=False
+    ):
+        n, mean, low, high = mean_interval(values["value"])
+        rows.append(
+            {
+                "month": month,
+                "figure": figure,
+                "group": group,
+                "replications": n,
+                "mean": mean,
+                "ci_low": low,
+                "ci_high": high,
+            }
+        )
+    frame = pd.DataFrame(
+        rows, columns=["month", "figure", "group", "replications", "mean", "ci_low", "ci_high"]
+    )
+    order = {name: i for i, name in enumerate(FIGURES)}
+    rank = frame["figure"].map(order).fillna(len(FIGURES))
+    return (
+        frame.assign(_rank=rank)
+        .sort_values(["month", "_rank", "group"], kind="stable", ignore_index=True)
+        .drop(columns="_rank")
+    )
+
+
+def halfhour_forecast(halfhours: pd.DataFrame) -> pd.DataFrame:
+    """Per half-hour of the week: answer-time service level, mean and CI over replications.
+
+    Half-hours in which a replication counted no call (nights, closed hours) give it no
+    service level there; the mean offered calls per replication shows the volume.
+    """
+    runs = max(1, halfhours["replication"].nunique()) if len(halfhours) else 1
+    rows = []
+    for _, group in halfhours.groupby("halfhour", sort=True):
+        counted = group["counted"].to_numpy(dtype="float64")
+        level = np.divide(
+            group["met"].to_numpy(dtype="float64"),
+            counted,
+            out=np.full(counted.shape, np.nan),
+            where=counted > 0,
+        )
+        n, mean, low, high = mean_interval(level)
+        rows.append(
+            {
+                "halfhour": int(group["halfhour"].iloc[0]),
+                "replications": n,
+                "offered": float(group["offered"].sum()) / runs,
+                "service_level": mean,
+                "ci_low": low,
+                "ci_high": high,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["halfhour", "replications", "offered", "service_level", "ci_low", "ci_high"],
+    )

@@ -1,0 +1,215 @@
+"""Replications of a scenario: seeded, run where there is room, stored as they finish.
+
+A run's seed makes one ``numpy.random.SeedSequence``, spawned into one child per
+replication; replication ``i`` always gets child ``i``, whichever worker runs it, so the
+same scenario and seed give the same numbers in one process, in a process pool, or on a
+Dask cluster. Workers return small :class:`~sim.forecast.ReplicationFigures`; only this
+process writes the results store, one replication at a time, so an interrupted run
+resumes with the replications that are missing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from rules.errors import CauError
+
+from .forecast import Forecast, ReplicationFigures, forecast, replication_figures
+from .store import ResultStore
+
+
+@dataclass(frozen=True)
+class ReplicationTask:
+    """One unit of work: replication ``index`` of a scenario with its own seed."""
+
+    index: int
+    seed: np.random.SeedSequence
+    scenario: Any  # sim.scenario.Scenario
+    pack: Any  # rules.pack.RulePack (with the scenario's target overrides applied)
+
+
+@dataclass(frozen=True)
+class ReplicationOutcome:
+    """What a worker sends back: the replication's figures and how long it took."""
+
+    index: int
+    seed: np.random.SeedSequence
+    figures: ReplicationFigures
+    seconds: float
+
+
+Replicate = Callable[[ReplicationTask], ReplicationFigures]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Where replications run: this process (1 worker), a process pool, or Dask.
+
+    ``scheduler`` is the address of a running Dask scheduler; ``dask_local`` starts a
+    Dask ``LocalCluster`` of ``workers`` workers (threads instead of processes when
+    ``dask_processes`` is false, which is quick to start and enough for tests).
+    """
+
+    workers: int = 1
+    scheduler: str | None = None
+    dask_local: bool = False
+    dask_processes: bool = True
+
+    @property
+    def uses_dask(self) -> bool:
+        return self.scheduler is not None or self.dask_local
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A finished run: the forecast over replications 0…n-1 and what this call computed."""
+
+    forecast: Forecast
+    computed: int
+    reused: int
+
+
+def child_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:
+    """The seed of each replication: child ``i`` of ``SeedSequence(seed)``."""
+    return np.random.SeedSequence(seed).spawn(replications)
+
+
+def run_replications(
+    scenario: Any,
+    pack: Any,
+    *,
+    replications: int,
+    seed: int,
+    store: ResultStore,
+    cluster: Cluster | None = None,
+    replicate: Replicate | None = None,
+    on_finished: Callable[[ReplicationOutcome], None] | None = None,
+) -> RunResult:
+    """Run the replications the store lacks, store each as it finishes, then aggregate.
+
+    ``replicate`` turns a task into figures; it must be a module-level function so that
+    it can be sent to other processes (default: :func:`replicate_scenario`).
+    """
+    if replications < 1:
+        raise CauError(f"--replications must be at least 1, found {replications}")
+    cluster = cluster or Cluster()
+    if cluster.workers < 1:
+        raise CauError(f"--workers must be at least 1, found {cluster.workers}")
+    replicate = replicate or replicate_scenario
+    done = store.finished()
+    tasks = [
+        ReplicationTask(i, child, scenario, pack)
+        for i, child in enumerate(child_seeds(seed, replications))
+        if i not in done
+    ]
+    for outcome in _execute(partial(timed, replicate), tasks, cluster):
+        store.save(outcome.index, outcome.seed, outcome.figures, outcome.seconds)
+        if on_finished is not None:
+            on_finished(outcome)
+    stored = store.figures(range(replications))
+    return RunResult(
+        forecast=forecast(stored.monthly, stored.operations, stored.halfhours),
+        computed=len(tasks),
+        reused=replications - len(tasks),
+    )
+
+
+def replicate_scenario(task: ReplicationTask) -> ReplicationFigures:
+    """Simulate one replication, measure its event log with the rule pack, summarise it."""
+    from rules.measure import measure
+
+    from .model import simulate_replication
+
+    replication = simulate_replication(task.scenario, task.pack, task.seed)
+    measurement = measure(replication.log, task.pack)
+    return replication_figures(
+        measurement.monthly,
+        measurement.calls,
+        replication.monitors,
+        replication.backlog,
+        zone=task.pack.zone,
+    )
+
+
+def timed(replicate: Replicate, task: ReplicationTask) -> ReplicationOutcome:
+    """Run one task and time it (module-level, so a worker process can unpickle it)."""
+    start = time.perf_counter()
+    figures = replicate(task)
+    return ReplicationOutcome(task.index, task.seed, figures, time.perf_counter() - start)
+
+
+Work = Callable[[ReplicationTask], ReplicationOutcome]
+
+
+def _execute(
+    work: Work, tasks: list[ReplicationTask], cluster: Cluster
+) -> Iterator[ReplicationOutcome]:
+    """Outcomes in the order they finish; on the first failure, the rest is cancelled."""
+    if not tasks:
+        return iter(())
+    if cluster.uses_dask:
+        return _on_dask(work, tasks, cluster)
+    if cluster.workers == 1 or len(tasks) == 1:
+        return (work(task) for task in tasks)
+    return _in_pool(work, tasks, min(cluster.workers, len(tasks)))
+
+
+def _in_pool(
+    work: Work, tasks: Iterable[ReplicationTask], workers: int
+) -> Iterator[ReplicationOutcome]:
+    # "spawn": workers start clean, whatever threads this process has (fork is unsafe then).
+    context = multiprocessing.get_context("spawn")
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        pending: set[Future[ReplicationOutcome]] = {executor.submit(work, task) for task in tasks}
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield future.result()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _on_dask(
+    work: Work, tasks: list[ReplicationTask], cluster: Cluster
+) -> Iterator[ReplicationOutcome]:
+    try:
+        import distributed
+    except ImportError:
+        raise CauError(
+            "running on a Dask cluster needs the optional extra `cluster`: "
+            "pip install 'cau-planner[cluster]'"
+        ) from None
+    local = None
+    if cluster.scheduler is None:
+        local = distributed.LocalCluster(
+            n_workers=cluster.workers,
+            threads_per_worker=1,
+            processes=cluster.dask_processes,
+            dashboard_address=None,
+        )
+    try:
+        address = local if local is not None else cluster.scheduler
+        with distributed.Client(address, timeout="10s") as client:
+            futures = client.map(work, tasks, pure=False)
+            try:
+                for future in distributed.as_completed(futures):
+                    yield future.result()
+            finally:
+                client.cancel(futures)
+    except OSError as exc:
+        raise CauError(
+            f"cannot reach the Dask scheduler at {cluster.scheduler}: {exc}. "
+            "Check the address (tcp://host:8786) and that the scheduler is running."
+        ) from None
+    finally:
+        if local is not None:
+            local.close()
