@@ -1,0 +1,130 @@
+"""Events sorted by (id, time), with per-id lookups that need no Python loop.
+
+Both tickets and calls are turned into per-id facts ("the first `opened`", "the last
+`priority`", "the next `waiting_end` after this `waiting_start`"). Sorting once by id
+then time, stable so that the log's order breaks ties, turns each of these into a few
+numpy operations on contiguous groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+# How many offending rows a DataError spells out before summarising the rest.
+SHOWN_ROWS = 10
+
+
+class GroupedEvents:
+    """A subset of an event log's rows, sorted by id then time (ties: log order).
+
+    ``rows`` are positions in the original log (for messages naming a row); ``group`` is
+    the id number (0 … ``len(ids)`` - 1) of each sorted row; ``ids`` the id of each group.
+    """
+
+    def __init__(self, events: pd.DataFrame, rows: np.ndarray, codes: EventCodes):
+        times = events["time"].to_numpy(dtype=np.float64)[rows]
+        numbers, ids = pd.factorize(events["id"].iloc[rows], sort=False)
+        if np.isnan(times).any():
+            raise ValueError("event times must all be set")  # the event log reader ensures it
+        if times.size > 1 and not bool(np.all(times[1:] >= times[:-1])):
+            by_time = np.argsort(times, kind="stable")
+        else:
+            by_time = np.arange(times.size)
+        order = by_time[np.argsort(numbers[by_time], kind="stable")]
+        self.rows = rows[order]
+        self.group = numbers[order].astype(np.int64)
+        self.time = times[order]
+        self.ids = np.asarray(ids, dtype=object)
+        self._names = codes.names
+        self._event_code = codes.codes[self.rows]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def mask(self, names: str | Iterable[str]) -> np.ndarray:
+        """Sorted rows whose event is one of ``names``."""
+        wanted = [names] if isinstance(names, str) else list(names)
+        return np.isin(self._event_code, [self._names[n] for n in wanted if n in self._names])
+
+    def first(self, mask: np.ndarray) -> np.ndarray:
+        """Per group, the sorted position of its first row in ``mask`` (-1 if none)."""
+        return self._pick(mask, last=False)
+
+    def last(self, mask: np.ndarray) -> np.ndarray:
+        """Per group, the sorted position of its last row in ``mask`` (-1 if none)."""
+        return self._pick(mask, last=True)
+
+    def _pick(self, mask: np.ndarray, last: bool) -> np.ndarray:
+        pos = np.flatnonzero(mask)
+        out = np.full(len(self.ids), -1, dtype=np.int64)
+        if pos.size:
+            grp = self.group[pos]
+            change = grp[1:] != grp[:-1]
+            keep = np.r_[change, True] if last else np.r_[True, change]
+            out[grp[keep]] = pos[keep]
+        return out
+
+    def next_of(self, mask: np.ndarray) -> np.ndarray:
+        """Per sorted row, the position of the next row in ``mask`` of the same group at or
+        after it (-1 if none)."""
+        n = self.group.size
+        candidate = np.where(mask, np.arange(n), n)
+        nxt = np.minimum.accumulate(candidate[::-1])[::-1]
+        found = nxt < n
+        found[found] = self.group[nxt[found]] == self.group[found]
+        return np.where(found, nxt, -1)
+
+    def previous_of(self, mask: np.ndarray) -> np.ndarray:
+        """Per sorted row, the position of the previous row in ``mask`` of the same group at
+        or before it (-1 if none)."""
+        n = self.group.size
+        candidate = np.where(mask, np.arange(n), -1)
+        prv = np.maximum.accumulate(candidate) if n else candidate
+        found = prv >= 0
+        found[found] = self.group[prv[found]] == self.group[found]
+        return np.where(found, prv, -1)
+
+    def any(self, mask: np.ndarray) -> np.ndarray:
+        """Per group, whether any of its rows is in ``mask``."""
+        out = np.zeros(len(self.ids), dtype=bool)
+        out[self.group[mask]] = True
+        return out
+
+
+class EventCodes:
+    """The event name of every row of a log as a small integer, computed once."""
+
+    def __init__(self, column: pd.Series):
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            names = [str(c) for c in column.cat.categories]
+            self.codes = column.cat.codes.to_numpy()
+        else:
+            self.codes, uniques = pd.factorize(column, sort=False)
+            names = [str(u) for u in uniques]
+        self.names = {name: i for i, name in enumerate(names)}
+
+    def rows_of(self, names: Iterable[str]) -> np.ndarray:
+        """Positions of the rows whose event is one of ``names``."""
+        wanted = [self.names[n] for n in names if n in self.names]
+        return np.flatnonzero(np.isin(self.codes, wanted))
+
+
+def row_error(what: str, events: pd.DataFrame, rows: np.ndarray, suggestion: str) -> DataError:
+    """A DataError naming each offending row of the log (position, id, event, time)."""
+    shown = events.iloc[rows[:SHOWN_ROWS]]
+    lines = [
+        f"  row {row}: id {ident}, event {event}, time {pd.Timestamp(time, unit='s', tz='UTC')}"
+        for row, ident, event, time in zip(
+            rows[:SHOWN_ROWS], shown["id"], shown["event"], shown["time"], strict=True
+        )
+    ]
+    if rows.size > SHOWN_ROWS:
+        lines.append(f"  … and {rows.size - SHOWN_ROWS} more")
+    plural = "s" if rows.size > 1 else ""
+    return DataError(f"{rows.size} event row{plural}: {what}:\n" + "\n".join(lines)
+                     + f"\n{suggestion}")

@@ -1,0 +1,311 @@
+"""The measurement: compliance per target per month, from an event log and a rule pack.
+
+This is the one judge of real and simulated tickets (DESIGN.md, "one measurement"):
+an imported export and a simulated replication go through :func:`measure` alike.
+Everything is vectorised over tickets and calls; the per-ticket state machine is in
+:mod:`rules.tickets`, the SLA clock batches in :mod:`rules.resolution`, the
+answer-time definitions in :mod:`rules.calls`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .calls import CALL_EVENTS, CallTimelines, judge_calls, read_calls
+from .errors import DataError
+from .eventlog import DEFAULT_ZONE, EventLog, atomic_target
+from .grouped import EventCodes
+from .months import MonthGrid
+from .pack import AnswerTimeTarget, FirstContactTarget, ResolutionTarget, RulePack
+from .resolution import judge_resolution
+from .tickets import TICKET_EVENTS, TicketTimelines, read_tickets
+
+MONTHLY_COLUMNS: tuple[str, ...] = (
+    "month", "target", "kind", "counted", "met", "compliance", "goal", "goal_met",
+    "margin", "breached_open",
+)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """The tables of one measurement (see docs/architecture.md, "Measurement").
+
+    ``reconciliation`` holds the counts that must add up: events read = events measured
+    + events after ``as_of``; tickets = resolved + open; and, per resolution target,
+    its tickets = counted over the months + still open.
+    """
+
+    monthly: pd.DataFrame
+    tickets: pd.DataFrame
+    calls: pd.DataFrame
+    volumes: pd.DataFrame
+    first_contact: pd.DataFrame
+    as_of: float
+    zone: str
+    reconciliation: dict[str, int] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.monthly
+
+    def write(self, directory: str | Path) -> None:
+        """Each table as ``<name>.csv`` in ``directory`` (created), each atomically."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in ("monthly", "tickets", "calls", "volumes", "first_contact"):
+            with atomic_target(directory / f"{name}.csv") as temp:
+                getattr(self, name).to_csv(temp, index=False)
+
+
+def pack_zone(pack: RulePack) -> str:
+    """The zone of the pack's calendars, in which its months are counted."""
+    zones = sorted({calendar.zone for calendar in pack.calendars.values()})
+    if len(zones) > 1:
+        raise DataError(
+            f"the calendars of rule pack {pack.id} use several zones ({', '.join(zones)}); "
+            "monthly reports need one: give every calendar the same zone"
+        )
+    return zones[0] if zones else DEFAULT_ZONE
+
+
+def measure(log: EventLog, pack: RulePack, *, as_of: float | None = None) -> Measurement:
+    """Judge every ticket and call of ``log`` against every target of ``pack``.
+
+    ``as_of`` (default: the last event's instant) is when open tickets are judged;
+    events after it are left out (and counted in ``reconciliation``).
+    """
+    frame = log.frame
+    events_read = len(frame)
+    if as_of is not None and events_read and float(frame["time"].max()) > as_of:
+        frame = frame[frame["time"].to_numpy() <= as_of].reset_index(drop=True)
+    zone = pack_zone(pack)
+    codes = EventCodes(frame["event"])
+    tickets = read_tickets(
+        frame, codes, pack.priority_codes, pack.semantics.priority_target
+    )
+    calls = read_calls(frame, codes)
+    if as_of is None:
+        as_of = float(frame["time"].max()) if len(frame) else 0.0
+    first = min(
+        [as_of, *(float(np.min(a)) for a in (tickets.opened, calls.queued) if a.size)]
+    )
+    grid = MonthGrid(zone, first, as_of)
+
+    resolution = judge_resolution(tickets, pack, grid, as_of)
+    call_table, call_monthly = _judge_calls(calls, pack, grid, as_of)
+    fc_table, fc_monthly = _judge_first_contact(tickets, pack, grid)
+
+    monthly = _monthly(pack, grid, resolution.tickets, resolution.breached_open,
+                       call_monthly, fc_monthly)
+    reconciliation = {
+        "events_read": events_read,
+        "events_measured": len(frame),
+        "events_after_as_of": events_read - len(frame),
+        "ticket_events": int(np.isin(frame["event"], TICKET_EVENTS).sum()),
+        "call_events": int(np.isin(frame["event"], CALL_EVENTS).sum()),
+        "tickets": len(tickets),
+        "tickets_resolved": int(np.count_nonzero(~np.isnan(tickets.resolved))),
+        "tickets_open": int(np.count_nonzero(np.isnan(tickets.resolved))),
+        "tickets_without_resolution_target": len(tickets)
+        - int(resolution.tickets["id"].nunique()),
+        "calls": len(calls),
+    }
+    return Measurement(
+        monthly=monthly,
+        tickets=resolution.tickets,
+        calls=call_table,
+        volumes=_volumes(tickets, calls, grid),
+        first_contact=fc_table,
+        as_of=as_of,
+        zone=zone,
+        reconciliation=reconciliation,
+    )
+
+
+# Per target: counted, met and breached-open per month of the grid.
+MonthlyCounts = dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def _judge_calls(
+    calls: CallTimelines, pack: RulePack, grid: MonthGrid, as_of: float
+) -> tuple[pd.DataFrame, MonthlyCounts]:
+    """Per call per answer-time target, and the monthly counts of each such target."""
+    outcome = calls.outcome()
+    wait = calls.wait(as_of)
+    month = grid.index(calls.queued) if len(calls) else np.zeros(0, dtype=np.int64)
+    halfhour = _halfhour_of_week(calls.queued, grid.zone)
+    frames, counts = [], {}
+    for target in pack.targets:
+        if not isinstance(target, AnswerTimeTarget):
+            continue
+        breached = np.asarray(pack.semantics.is_breach(wait, target.threshold), dtype=bool)
+        counted, met = judge_calls(
+            outcome, wait, target.threshold, target.grace, target.denominator, breached
+        )
+        in_hours = pack.calendar(target.calendar).is_open(calls.queued)
+        counted &= in_hours
+        met &= in_hours
+        still_waiting = (outcome == "waiting") & breached & in_hours
+        counts[target.id] = (
+            np.bincount(month[counted], minlength=len(grid)),
+            np.bincount(month[met], minlength=len(grid)),
+            np.bincount(month[still_waiting], minlength=len(grid)),
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "id": calls.ids,
+                    "target": target.id,
+                    "queued": calls.queued,
+                    "wait": wait,
+                    "outcome": outcome,
+                    "in_hours": in_hours,
+                    "counted": counted,
+                    "met": met,
+                    "month": np.asarray(grid.labels, dtype=object)[month],
+                    "halfhour": halfhour,
+                }
+            )
+        )
+    columns = ["id", "target", "queued", "wait", "outcome", "in_hours", "counted", "met",
+               "month", "halfhour"]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    return table, counts
+
+
+def _halfhour_of_week(t: np.ndarray, zone: str) -> np.ndarray:
+    """Half-hour of the local week of each instant (Monday 00:00 = 0 … 335)."""
+    local = pd.DatetimeIndex(pd.to_datetime(t, unit="s", utc=True)).tz_convert(zone)
+    return (
+        local.dayofweek.to_numpy() * 48 + local.hour.to_numpy() * 2 + local.minute.to_numpy() // 30
+    ).astype(np.int64)
+
+
+def _judge_first_contact(
+    tickets: TicketTimelines, pack: RulePack, grid: MonthGrid
+) -> tuple[pd.DataFrame, MonthlyCounts]:
+    """Per in-scope ticket per first-contact target, and the monthly counts.
+
+    Counted: in scope and resolved; met: resolved at first contact and never
+    assigned above level 1. Open tickets are listed, not counted.
+    """
+    resolved = ~np.isnan(tickets.resolved)
+    month_instant = tickets.opened if pack.semantics.month_of == "opening" else tickets.resolved
+    month = np.full(len(tickets), len(grid) - 1, dtype=np.int64)
+    month[resolved] = grid.index(month_instant[resolved])
+    success = tickets.first_contact & ~tickets.escalated
+    frames, counts = [], {}
+    for target in pack.targets:
+        if not isinstance(target, FirstContactTarget):
+            continue
+        scope = np.isin(tickets.option, list(target.options)) | np.isin(
+            tickets.service, list(target.services)
+        )
+        counted = scope & resolved
+        met = counted & success
+        counts[target.id] = (
+            np.bincount(month[counted], minlength=len(grid)),
+            np.bincount(month[met], minlength=len(grid)),
+            np.zeros(len(grid), dtype=np.int64),
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "id": tickets.ids[scope],
+                    "target": target.id,
+                    "month": np.asarray(grid.labels, dtype=object)[month[scope]],
+                    "resolved": resolved[scope],
+                    "escalated": tickets.escalated[scope],
+                    "first_contact": met[scope],
+                }
+            )
+        )
+    columns = ["id", "target", "month", "resolved", "escalated", "first_contact"]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    return table, counts
+
+
+def _monthly(
+    pack: RulePack,
+    grid: MonthGrid,
+    ticket_table: pd.DataFrame,
+    breached_open: dict[str, np.ndarray],
+    call_counts: MonthlyCounts,
+    fc_counts: MonthlyCounts,
+) -> pd.DataFrame:
+    """One row per month per target, in the pack's target order."""
+    month_of = {label: i for i, label in enumerate(grid.labels)}
+    counts: MonthlyCounts = {**call_counts, **fc_counts}
+    closed = ticket_table[~ticket_table["open"].to_numpy(bool)]
+    month_idx = closed["month"].map(month_of).to_numpy(np.int64)
+    for target in pack.targets:
+        if isinstance(target, ResolutionTarget):
+            mine = (closed["target"] == target.id).to_numpy(bool)
+            met = mine & closed["met"].to_numpy(bool)
+            counts[target.id] = (
+                np.bincount(month_idx[mine], minlength=len(grid)),
+                np.bincount(month_idx[met], minlength=len(grid)),
+                breached_open.get(target.id, np.zeros(len(grid), dtype=np.int64)),
+            )
+    frames = []
+    for target in pack.targets:
+        counted, met, still_open = counts[target.id]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            compliance = np.where(counted > 0, met / np.maximum(counted, 1), np.nan)
+        goal_met = pd.array(compliance >= target.goal, dtype="boolean")
+        goal_met[counted == 0] = pd.NA
+        frames.append(
+            pd.DataFrame(
+                {
+                    "month": grid.labels,
+                    "target": target.id,
+                    "kind": target.kind,
+                    "counted": counted.astype(np.int64),
+                    "met": met.astype(np.int64),
+                    "compliance": compliance,
+                    "goal": target.goal,
+                    "goal_met": goal_met,
+                    "margin": compliance - target.goal,
+                    "breached_open": still_open.astype(np.int64),
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=list(MONTHLY_COLUMNS))
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["month"], kind="stable").reset_index(drop=True)
+
+
+def _volumes(tickets: TicketTimelines, calls: CallTimelines, grid: MonthGrid) -> pd.DataFrame:
+    """Tickets opened per month, channel and priority; calls queued per month."""
+    opened = pd.DataFrame(
+        {
+            "month": np.asarray(grid.labels, dtype=object)[grid.index(tickets.opened)],
+            "channel": pd.Series(tickets.channel, dtype=object).fillna(""),
+            "priority": tickets.priority,
+        }
+    )
+    ticket_counts = opened.groupby(["month", "channel", "priority"]).size()
+    call_months = pd.Series(np.asarray(grid.labels, dtype=object)[grid.index(calls.queued)])
+    call_counts = call_months.value_counts().sort_index()
+    volumes = pd.concat(
+        [
+            ticket_counts.rename("tickets").reset_index().assign(calls=0),
+            pd.DataFrame(
+                {
+                    "month": call_counts.index.to_numpy(dtype=object),
+                    "channel": "phone",
+                    "priority": "",
+                    "tickets": 0,
+                    "calls": call_counts.to_numpy(np.int64),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    return volumes.sort_values(["month", "channel", "priority"], kind="stable").reset_index(
+        drop=True
+    )
