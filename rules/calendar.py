@@ -204,7 +204,7 @@ class HolidayRules:
             raise ValueError(f"unknown country {self.country!r}. {hint}".strip())
         subdivisions = supported[self.country]
         if self.subdiv is not None and self.subdiv not in subdivisions:
-            hint = did_you_mean(self.subdiv, subdivisions) or ""
+            hint = did_you_mean(self.subdiv, subdivisions) or "Known: " + ", ".join(subdivisions)
             raise ValueError(
                 f"unknown subdivision {self.subdiv!r} of {self.country}. {hint}".strip()
             )
