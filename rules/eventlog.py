@@ -51,6 +51,7 @@ TEXT_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c not in ("time", "e
 CHANNELS: tuple[str, ...] = ("phone", "email")
 OPTIONS: tuple[str, ...] = ("1", "2")
 LEVELS: tuple[str, ...] = ("1", "2", "3")
+EVENT_DTYPE = pd.CategoricalDtype(list(EVENTS))
 DEFAULT_ZONE = "America/Montreal"
 FIRST_CONTACT = "first_contact"
 
@@ -330,7 +331,7 @@ def event_codes(events: pd.Series) -> np.ndarray:
     if isinstance(events.dtype, pd.CategoricalDtype):
         recode = np.append(known.get_indexer(events.cat.categories), -1)
         return recode[events.cat.codes.to_numpy()].astype("int64")
-    return known.get_indexer(events.astype(str)).astype("int64")
+    return known.get_indexer(pd.Index(events.astype(str))).astype("int64")
 
 
 def _hint(sentence: str | None) -> str:
@@ -394,7 +395,7 @@ class EventLog:
         if (codes < 0).any():
             bad = frame["event"][codes < 0].astype(str).unique()[:5]
             raise DataError("unknown event(s) " + ", ".join(f'"{b}"' for b in bad))
-        events = pd.Categorical.from_codes(codes, categories=EVENTS)
+        events = pd.Categorical.from_codes(codes, dtype=EVENT_DTYPE)
         index = pd.RangeIndex(len(frame))
         columns = {c: frame[c].fillna("").astype("str").set_axis(index) for c in TEXT_COLUMNS}
         self.frame = pd.DataFrame(
