@@ -135,7 +135,7 @@ def replicate_scenario(task: ReplicationTask) -> ReplicationFigures:
         measurement.calls,
         replication.monitors,
         replication.backlog,
-        zone=task.pack.zone,
+        zone=measurement.zone,
     )
 
 

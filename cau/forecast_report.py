@@ -1,0 +1,216 @@
+"""The report of a simulation run: tables for the terminal, CSV, JSON and plots on disk.
+
+Printed tables are per month: for each target the predicted compliance (mean and 95 %
+confidence interval over replications), the goal and the probability of meeting it;
+then the operational figures. Files keep machine column names (for notebooks) and carry
+the run's seed in every row; every file is written atomically (temporary file + rename).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+
+from rules.eventlog import atomic_target
+from sim.forecast import FIGURES, Forecast
+
+from . import i18n
+
+i18n.register(
+    {
+        "sim_run": {
+            "fr": "{scenario} : {replications} réplications, germe {seed} "
+            "({computed} calculées, {reused} reprises du stockage {store})",
+            "en": "{scenario}: {replications} replications, seed {seed} "
+            "({computed} computed, {reused} taken from the store {store})",
+        },
+        "sim_month": {"fr": "Mois {month}", "en": "Month {month}"},
+        "sim_target": {"fr": "Cible", "en": "Target"},
+        "sim_compliance": {"fr": "Conformité prévue", "en": "Predicted compliance"},
+        "sim_ci": {"fr": "IC 95 %", "en": "95% CI"},
+        "sim_goal": {"fr": "Objectif", "en": "Goal"},
+        "sim_p_meet": {"fr": "P(objectif atteint)", "en": "P(goal met)"},
+        "sim_counted": {"fr": "Comptés", "en": "Counted"},
+        "sim_operations": {"fr": "Indicateurs opérationnels", "en": "Operational figures"},
+        "sim_backlog": {
+            "fr": "Dossiers ouverts en fin de mois, par groupe",
+            "en": "Open tickets at month end, per group",
+        },
+        "sim_fig_month": {"fr": "Mois", "en": "Month"},
+        "sim_fig_group": {"fr": "Groupe", "en": "Group"},
+        "sim_fig_offered": {"fr": "Appels offerts", "en": "Calls offered"},
+        "sim_fig_answered": {"fr": "Répondus", "en": "Answered"},
+        "sim_fig_abandoned": {"fr": "Abandonnés", "en": "Abandoned"},
+        "sim_fig_asa": {"fr": "Délai moyen de réponse", "en": "Average speed of answer"},
+        "sim_fig_occupancy": {"fr": "Occupation des agents", "en": "Agent occupancy"},
+        "sim_fig_backlog": {"fr": "Dossiers ouverts", "en": "Open tickets"},
+        "sim_none": {"fr": "aucun", "en": "none"},
+        "sim_written": {"fr": "Résultats écrits dans {out}", "en": "Results written to {out}"},
+        "sim_note": {
+            "fr": "IC 95 % : Student sur les réplications ; P(objectif atteint) : part des "
+            "réplications qui l'atteignent, avec son intervalle de Wilson à 95 %.",
+            "en": "95% CI: Student t over replications; P(goal met): share of replications "
+            "meeting the goal, with its 95% Wilson interval.",
+        },
+    }
+)
+
+NA = "–"
+
+
+def percent(value: float, lang: str, digits: int = 1) -> str:
+    """``82,3 %`` in French, ``82.3%`` in English; a dash when there is no value."""
+    if value is None or not math.isfinite(value):
+        return NA
+    text = f"{100 * value:.{digits}f}"
+    return f"{text.replace('.', ',')} %" if lang == "fr" else f"{text}%"
+
+
+def number(value: float, lang: str, digits: int = 0) -> str:
+    if value is None or not math.isfinite(value):
+        return NA
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+
+
+def interval(low: float, high: float, lang: str, digits: int = 1) -> str:
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return NA
+    separator = " ; " if lang == "fr" else ", "
+    return f"[{percent(low, lang, digits)}{separator}{percent(high, lang, digits)}]"
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned on their widest cell: the first (names) left, figures right."""
+    widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        first, *rest = (str(c) for c in cells)
+        aligned = [first.ljust(widths[0])]
+        aligned += [c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)]
+        return "  ".join(aligned).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+def compliance_tables(forecast: Forecast, lang: str, name_of: Callable[[str], str]) -> str:
+    """One table per month: target, predicted compliance, CI, goal, P(goal met)."""
+    headers = [
+        i18n.message(key, lang)
+        for key in (
+            "sim_target",
+            "sim_compliance",
+            "sim_ci",
+            "sim_goal",
+            "sim_p_meet",
+            "sim_counted",
+        )
+    ]
+    blocks = []
+    for month, rows in forecast.compliance.groupby("month", sort=True):
+        body = [_compliance_row(r, lang, name_of) for r in rows.to_dict("records")]
+        blocks.append(
+            i18n.message("sim_month", lang, month=month) + "\n" + text_table(headers, body)
+        )
+    return "\n\n".join(blocks) + "\n\n" + i18n.message("sim_note", lang)
+
+
+def _compliance_row(r: dict[Any, Any], lang: str, name_of: Callable[[str], str]) -> list[str]:
+    chance = NA
+    if math.isfinite(r["p_meet"]):
+        chance = percent(r["p_meet"], lang, 0)
+        chance += " " + interval(r["p_meet_low"], r["p_meet_high"], lang, digits=0)
+    return [
+        name_of(r["target"]),
+        percent(r["compliance"], lang),
+        interval(r["ci_low"], r["ci_high"], lang),
+        percent(r["goal"], lang, 0),
+        chance,
+        number(r["counted"], lang),
+    ]
+
+
+def operations_tables(forecast: Forecast, lang: str) -> str:
+    """Offered, answered, abandoned, ASA and occupancy per month; backlog per group."""
+    ops = forecast.operations
+    monthly = ops[ops["figure"] != "backlog"].pivot_table(
+        index="month", columns="figure", values="mean", aggfunc="first"
+    )
+    shown = [f for f in FIGURES if f != "backlog" and f in monthly.columns]
+    format_of: dict[str, Callable[[float], str]] = {
+        "asa": lambda v: number(v, lang, 1) + " s" if math.isfinite(v) else NA,
+        "occupancy": lambda v: percent(v, lang),
+    }
+    headers = [i18n.message("sim_fig_month", lang)] + [
+        i18n.message(f"sim_fig_{f}", lang) for f in shown
+    ]
+    rows = [
+        [str(month)]
+        + [format_of.get(f, lambda v: number(v, lang))(float(values[f])) for f in shown]
+        for month, values in monthly.iterrows()
+    ]
+    text = i18n.message("sim_operations", lang) + "\n"
+    text += text_table(headers, rows) if rows else i18n.message("sim_none", lang)
+    backlog = ops[ops["figure"] == "backlog"].pivot_table(
+        index="month", columns="group", values="mean", aggfunc="first"
+    )
+    if len(backlog):
+        headers = [i18n.message("sim_fig_month", lang), *map(str, backlog.columns)]
+        rows = [
+            [str(month), *(number(float(v), lang, 1) for v in values)]
+            for month, values in backlog.iterrows()
+        ]
+        text += "\n\n" + i18n.message("sim_backlog", lang) + "\n" + text_table(headers, rows)
+    return text
+
+
+def print_report(
+    forecast: Forecast, lang: str, name_of: Callable[[str], str], stream: TextIO
+) -> None:
+    print(compliance_tables(forecast, lang, name_of), file=stream)
+    print(file=stream)
+    print(operations_tables(forecast, lang), file=stream)
+
+
+def write_report(
+    out: Path,
+    forecast: Forecast,
+    meta: dict[str, Any],
+    figures: dict[str, Any],
+) -> list[Path]:
+    """CSV per table (with the seed in every row), one JSON of everything, the plots."""
+    out.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "compliance": forecast.compliance,
+        "operations": forecast.operations,
+        "service_level_by_halfhour": forecast.halfhours,
+    }
+    written = []
+    for name, frame in tables.items():
+        path = out / f"{name}.csv"
+        with atomic_target(path) as temp:
+            frame.assign(seed=meta["seed"]).to_csv(temp, index=False)
+        written.append(path)
+    document = {**meta, **{name: _records(frame) for name, frame in tables.items()}}
+    path = out / "forecast.json"
+    with atomic_target(path) as temp:
+        temp.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    written.append(path)
+    for name, figure in figures.items():
+        path = out / f"{name}.png"
+        with atomic_target(path) as temp:
+            figure.savefig(temp, format="png", dpi=110, bbox_inches="tight")
+        written.append(path)
+    return written
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (NaN becomes null)."""
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", double_precision=6))
+    return records
