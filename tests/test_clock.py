@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -54,63 +56,81 @@ def local_text(t: float) -> str:
 
 # --- golden cases, reviewed as data -----------------------------------------------------
 
-BUSINESS_TIME = [
-    # case                                 calendar       opened (local)      resolved (local)    business time
-    ("Friday 16:00 → Monday 09:00",        "08:30-16:30", "2025-02-07 16:00", "2025-02-10 09:00", "1h"),
-    ("opened on a Saturday",               "08:30-16:30", "2025-02-08 10:00", "2025-02-10 10:00", "1h 30min"),
-    ("all within a weekend",               "08:30-16:30", "2025-02-08 10:00", "2025-02-09 18:00", "0s"),
-    ("zero length",                        "08:30-16:30", "2025-02-10 10:00", "2025-02-10 10:00", "0s"),
-    ("one whole day",                      "08:30-16:30", "2025-02-10 00:00", "2025-02-11 00:00", "8h"),
-    ("across Fête nationale (Tue 24 June)","08:30-16:30", "2025-06-23 16:00", "2025-06-25 09:00", "1h"),
-    ("across Fête du Canada (Tue 1 July)", "08:30-16:30", "2025-06-30 16:00", "2025-07-02 09:00", "1h"),
-    ("across Patriots' Day (Mon 19 May)",  "08:30-16:30", "2025-05-16 16:00", "2025-05-20 09:00", "1h"),
-    ("Good Friday to Easter Monday",       "08:30-16:30", "2025-04-17 16:00", "2025-04-22 09:00", "1h"),
-    ("Christmas to New Year",              "08:30-16:30", "2025-12-23 16:00", "2026-01-05 09:00", "17h"),
-    ("March DST weekend, business",        "08:30-16:30", "2025-03-07 16:00", "2025-03-10 09:00", "1h"),
-    ("March DST weekend, business days",   "08:30-16:30", "2025-03-07 08:30", "2025-03-10 16:30", "16h"),
-    ("March DST weekend, 24/7",            "24/7",        "2025-03-08 12:00", "2025-03-09 12:00", "23h"),
-    ("November DST weekend, business",     "08:30-16:30", "2025-10-31 16:00", "2025-11-03 09:00", "1h"),
-    ("November DST weekend, 24/7",         "24/7",        "2025-11-01 12:00", "2025-11-02 12:00", "25h"),
-    ("spring-forward day, open all day",   "all-day",     "2025-03-09 00:00", "2025-03-10 00:00", "23h"),
-    ("fall-back day, open all day",        "all-day",     "2025-11-02 00:00", "2025-11-03 00:00", "25h"),
-    ("01:00–04:00 on spring-forward day",  "night",       "2025-03-09 00:00", "2025-03-10 00:00", "2h"),
-    ("01:00–04:00 on fall-back day",       "night",       "2025-11-02 00:00", "2025-11-03 00:00", "4h"),
-    ("lunch break left out",               "split",       "2025-02-10 11:00", "2025-02-10 14:00", "2h"),
-]  # fmt: skip
 
-DEADLINES = [
-    # case                                   calendar       start (local)       business time  deadline (local)
-    ("P3 from Friday 15:00",                 "08:30-16:30", "2025-02-07 15:00", "10h",         "2025-02-11 09:00"),
-    ("8h from Saturday: Monday's close",     "08:30-16:30", "2025-02-08 10:00", "8h",          "2025-02-10 16:30"),
-    ("8h from Monday 08:30: same day 16:30", "08:30-16:30", "2025-02-10 08:30", "8h",          "2025-02-10 16:30"),
-    ("zero from a Saturday is the start",    "08:30-16:30", "2025-02-08 10:00", "0s",          "2025-02-08 10:00"),
-    ("across Fête nationale",                "08:30-16:30", "2025-06-23 10:00", "10h",         "2025-06-25 12:00"),
-    ("P4 across Good Friday, Easter Monday", "08:30-16:30", "2025-04-17 09:00", "16h",         "2025-04-23 09:00"),
-    ("P5 across Christmas and New Year",     "08:30-16:30", "2025-12-22 08:30", "40h",         "2026-01-05 16:30"),
-    ("1h from Friday 16:00 over March DST",  "08:30-16:30", "2025-03-07 16:00", "1h",          "2025-03-10 09:00"),
-    ("P1 across spring-forward",             "24/7",        "2025-03-09 01:00", "3h",          "2025-03-09 05:00"),
-    ("24h across fall-back",                 "24/7",        "2025-11-01 12:00", "24h",         "2025-11-02 11:00"),
-    ("from the lunch break",                 "split",       "2025-02-10 12:30", "5h",          "2025-02-11 08:30"),
-]  # fmt: skip
-
-ELAPSED_WITH_PAUSES = [
-    # case                             opened (local)      resolved (local)    pauses (local; None = unfinished)                 elapsed
-    ("pause across a weekend",         "2025-02-07 14:00", "2025-02-11 12:00", [("2025-02-07 16:00", "2025-02-10 10:00")],       "12h"),
-    ("pause starting before opening",  "2025-02-10 10:00", "2025-02-10 14:00", [("2025-02-10 09:00", "2025-02-10 11:00")],       "3h"),
-    ("resolved while paused",          "2025-02-10 10:00", "2025-02-10 15:00", [("2025-02-10 13:00", None)],                     "3h"),
-    ("overlapping pauses",             "2025-02-10 09:00", "2025-02-10 16:00", [("2025-02-10 10:00", "2025-02-10 12:00"),
-                                                                                ("2025-02-10 11:00", "2025-02-10 13:00"),
-                                                                                ("2025-02-10 11:30", "2025-02-10 11:45")],       "4h"),
-    ("adjacent pauses",                "2025-02-10 09:00", "2025-02-10 16:00", [("2025-02-10 11:00", "2025-02-10 12:00"),
-                                                                                ("2025-02-10 10:00", "2025-02-10 11:00")],       "5h"),
-    ("pause after resolution",         "2025-02-10 09:00", "2025-02-10 12:00", [("2025-02-10 13:00", "2025-02-10 14:00")],       "3h"),
-    ("pause over a holiday",           "2025-06-23 09:00", "2025-06-25 12:00", [("2025-06-23 16:00", "2025-06-25 09:00")],       "10h"),
-    ("no pause",                       "2025-02-10 09:00", "2025-02-10 12:00", [],                                               "3h"),
-    ("zero-length ticket, paused",     "2025-02-10 09:00", "2025-02-10 09:00", [("2025-02-10 08:00", None)],                     "0s"),
-]  # fmt: skip
+def rows(table: str) -> list[list[str]]:
+    """The cells of a table written as text, one row a line, cells between bars."""
+    lines = table.strip().splitlines()[1:]  # the first line is the header
+    return [[cell.strip() for cell in line.split("|")] for line in lines]
 
 
-@pytest.mark.parametrize(("case", "calendar", "opened", "resolved", "expected"), BUSINESS_TIME)
+BUSINESS_TIME = """
+case                             | calendar    | opened (local)   | resolved (local) | business
+Friday 16:00 → Monday 09:00      | 08:30-16:30 | 2025-02-07 16:00 | 2025-02-10 09:00 | 1h
+opened on a Saturday             | 08:30-16:30 | 2025-02-08 10:00 | 2025-02-10 10:00 | 1h 30min
+all within a weekend             | 08:30-16:30 | 2025-02-08 10:00 | 2025-02-09 18:00 | 0s
+zero length                      | 08:30-16:30 | 2025-02-10 10:00 | 2025-02-10 10:00 | 0s
+one whole day                    | 08:30-16:30 | 2025-02-10 00:00 | 2025-02-11 00:00 | 8h
+Fête nationale (Tue 24 June)     | 08:30-16:30 | 2025-06-23 16:00 | 2025-06-25 09:00 | 1h
+Fête du Canada (Tue 1 July)      | 08:30-16:30 | 2025-06-30 16:00 | 2025-07-02 09:00 | 1h
+Patriots' Day (Mon 19 May)       | 08:30-16:30 | 2025-05-16 16:00 | 2025-05-20 09:00 | 1h
+Good Friday to Easter Monday     | 08:30-16:30 | 2025-04-17 16:00 | 2025-04-22 09:00 | 1h
+Christmas to New Year            | 08:30-16:30 | 2025-12-23 16:00 | 2026-01-05 09:00 | 17h
+March DST weekend                | 08:30-16:30 | 2025-03-07 16:00 | 2025-03-10 09:00 | 1h
+March DST weekend, whole days    | 08:30-16:30 | 2025-03-07 08:30 | 2025-03-10 16:30 | 16h
+March DST weekend, 24/7          | 24/7        | 2025-03-08 12:00 | 2025-03-09 12:00 | 23h
+November DST weekend             | 08:30-16:30 | 2025-10-31 16:00 | 2025-11-03 09:00 | 1h
+November DST weekend, 24/7       | 24/7        | 2025-11-01 12:00 | 2025-11-02 12:00 | 25h
+spring-forward day, open all day | all-day     | 2025-03-09 00:00 | 2025-03-10 00:00 | 23h
+fall-back day, open all day      | all-day     | 2025-11-02 00:00 | 2025-11-03 00:00 | 25h
+01:00–04:00 on spring-forward    | night       | 2025-03-09 00:00 | 2025-03-10 00:00 | 2h
+01:00–04:00 on fall-back         | night       | 2025-11-02 00:00 | 2025-11-03 00:00 | 4h
+lunch break left out             | split       | 2025-02-10 11:00 | 2025-02-10 14:00 | 2h
+"""
+
+DEADLINES = """
+case                             | calendar    | start (local)    | business | deadline (local)
+P3 from Friday 15:00             | 08:30-16:30 | 2025-02-07 15:00 | 10h      | 2025-02-11 09:00
+8h from Saturday: Monday close   | 08:30-16:30 | 2025-02-08 10:00 | 8h       | 2025-02-10 16:30
+8h from Monday 08:30: 16:30      | 08:30-16:30 | 2025-02-10 08:30 | 8h       | 2025-02-10 16:30
+zero from Saturday: the start    | 08:30-16:30 | 2025-02-08 10:00 | 0s       | 2025-02-08 10:00
+across Fête nationale            | 08:30-16:30 | 2025-06-23 10:00 | 10h      | 2025-06-25 12:00
+P4 over Good Friday, Easter Mon. | 08:30-16:30 | 2025-04-17 09:00 | 16h      | 2025-04-23 09:00
+P5 over Christmas and New Year   | 08:30-16:30 | 2025-12-22 08:30 | 40h      | 2026-01-05 16:30
+1h from Friday 16:00, March DST  | 08:30-16:30 | 2025-03-07 16:00 | 1h       | 2025-03-10 09:00
+P1 across spring-forward         | 24/7        | 2025-03-09 01:00 | 3h       | 2025-03-09 05:00
+24h across fall-back             | 24/7        | 2025-11-01 12:00 | 24h      | 2025-11-02 11:00
+from the lunch break             | split       | 2025-02-10 12:30 | 5h       | 2025-02-11 08:30
+"""
+
+# A "ticket" line, then its "pause" lines ("unfinished": still paused when resolved).
+ELAPSED_WITH_PAUSES = """
+line   | case                          | from (local)     | to (local)       | elapsed
+ticket | pause across a weekend        | 2025-02-07 14:00 | 2025-02-11 12:00 | 12h
+pause  |                               | 2025-02-07 16:00 | 2025-02-10 10:00 |
+ticket | pause starting before opening | 2025-02-10 10:00 | 2025-02-10 14:00 | 3h
+pause  |                               | 2025-02-10 09:00 | 2025-02-10 11:00 |
+ticket | resolved while paused         | 2025-02-10 10:00 | 2025-02-10 15:00 | 3h
+pause  |                               | 2025-02-10 13:00 | unfinished       |
+ticket | overlapping pauses            | 2025-02-10 09:00 | 2025-02-10 16:00 | 4h
+pause  |                               | 2025-02-10 10:00 | 2025-02-10 12:00 |
+pause  |                               | 2025-02-10 11:00 | 2025-02-10 13:00 |
+pause  |                               | 2025-02-10 11:30 | 2025-02-10 11:45 |
+ticket | adjacent pauses, out of order | 2025-02-10 09:00 | 2025-02-10 16:00 | 5h
+pause  |                               | 2025-02-10 11:00 | 2025-02-10 12:00 |
+pause  |                               | 2025-02-10 10:00 | 2025-02-10 11:00 |
+ticket | pause after resolution        | 2025-02-10 09:00 | 2025-02-10 12:00 | 3h
+pause  |                               | 2025-02-10 13:00 | 2025-02-10 14:00 |
+ticket | pause over a holiday          | 2025-06-23 09:00 | 2025-06-25 12:00 | 10h
+pause  |                               | 2025-06-23 16:00 | 2025-06-25 09:00 |
+ticket | no pause                      | 2025-02-10 09:00 | 2025-02-10 12:00 | 3h
+ticket | zero length, paused           | 2025-02-10 09:00 | 2025-02-10 09:00 | 0s
+pause  |                               | 2025-02-10 08:00 | unfinished       |
+"""
+
+
+@pytest.mark.parametrize(
+    ("case", "calendar", "opened", "resolved", "expected"), rows(BUSINESS_TIME)
+)
 def test_business_time_golden(
     case: str, calendar: str, opened: str, resolved: str, expected: str
 ) -> None:
@@ -118,37 +138,73 @@ def test_business_time_golden(
     assert list(got) == [parse_duration(expected)], case
 
 
-@pytest.mark.parametrize(("case", "calendar", "start", "business", "expected"), DEADLINES)
-def test_deadline_golden(case: str, calendar: str, start: str, business: str, expected: str) -> None:
+@pytest.mark.parametrize(("case", "calendar", "start", "business", "expected"), rows(DEADLINES))
+def test_deadline_golden(
+    case: str, calendar: str, start: str, business: str, expected: str
+) -> None:
     got = CLOCKS[calendar].deadline(local(start), parse_duration(business))
     assert [local_text(t) for t in got] == [expected], case
     back = CLOCKS[calendar].business_seconds(local(start), got)
     assert list(back) == [parse_duration(business)]
 
 
-def _stops(rows: list[tuple[str, str, str, list[tuple[str, str | None]], str]]) -> tuple:
-    opened = np.array([local(r[1]) for r in rows])
-    resolved = np.array([local(r[2]) for r in rows])
-    # Stops listed last ticket first, to show they need not be grouped or sorted.
-    stops = [(i, b, e) for i, r in reversed(list(enumerate(rows))) for b, e in r[3]]
-    ticket = np.array([s[0] for s in stops], dtype=np.int64)
-    begin = np.array([local(s[1]) for s in stops])
-    end = np.array([math.nan if s[2] is None else local(s[2]) for s in stops])
-    expected = np.array([parse_duration(r[4]) for r in rows])
-    return opened, resolved, ticket, begin, end, expected
+class Tickets(NamedTuple):
+    """Tickets and their stops as the clock takes them, with the expected elapsed time."""
+
+    cases: list[str]
+    opened: np.ndarray
+    resolved: np.ndarray
+    ticket: np.ndarray
+    begin: np.ndarray
+    end: np.ndarray
+    expected: np.ndarray
 
 
-@pytest.mark.parametrize("row", ELAPSED_WITH_PAUSES, ids=[r[0] for r in ELAPSED_WITH_PAUSES])
-def test_elapsed_with_pauses_golden(row: tuple) -> None:
-    opened, resolved, ticket, begin, end, expected = _stops([row])
-    got = CLOCKS["08:30-16:30"].elapsed(opened, resolved, ticket, begin, end)
-    assert list(got) == list(expected)
+def tickets_of(table: list[list[str]]) -> Tickets:
+    cases, opened, resolved, expected = [], [], [], []
+    stops: list[tuple[int, float, float]] = []
+    for kind, case, start, end, elapsed in table:
+        if kind == "ticket":
+            cases.append(case)
+            opened.append(local(start))
+            resolved.append(local(end))
+            expected.append(parse_duration(elapsed))
+        else:
+            stops.append(
+                (len(cases) - 1, local(start), math.nan if end == "unfinished" else local(end))
+            )
+    stops.reverse()  # the clock must not need stops grouped or sorted
+    return Tickets(
+        cases,
+        np.array(opened),
+        np.array(resolved),
+        np.array([s[0] for s in stops], dtype=np.int64),
+        np.array([s[1] for s in stops]),
+        np.array([s[2] for s in stops]),
+        np.array(expected),
+    )
+
+
+def one_ticket_each(table: list[list[str]]) -> list[list[list[str]]]:
+    starts = [i for i, row in enumerate(table) if row[0] == "ticket"] + [len(table)]
+    return [table[a:b] for a, b in itertools.pairwise(starts)]
+
+
+@pytest.mark.parametrize(
+    "table",
+    one_ticket_each(rows(ELAPSED_WITH_PAUSES)),
+    ids=[t[0][1] for t in one_ticket_each(rows(ELAPSED_WITH_PAUSES))],
+)
+def test_elapsed_with_pauses_golden(table: list[list[str]]) -> None:
+    t = tickets_of(table)
+    got = CLOCKS["08:30-16:30"].elapsed(t.opened, t.resolved, t.ticket, t.begin, t.end)
+    assert list(got) == list(t.expected)
 
 
 def test_elapsed_golden_all_tickets_at_once() -> None:
-    opened, resolved, ticket, begin, end, expected = _stops(ELAPSED_WITH_PAUSES)
-    got = CLOCKS["08:30-16:30"].elapsed(opened, resolved, ticket, begin, end)
-    assert list(got) == list(expected)
+    t = tickets_of(rows(ELAPSED_WITH_PAUSES))
+    got = CLOCKS["08:30-16:30"].elapsed(t.opened, t.resolved, t.ticket, t.begin, t.end)
+    assert dict(zip(t.cases, got, strict=True)) == dict(zip(t.cases, t.expected, strict=True))
 
 
 # --- bad input is an error naming the rows, never a zero --------------------------------
