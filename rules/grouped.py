@@ -115,12 +115,16 @@ class EventCodes:
 
 
 def row_error(what: str, events: pd.DataFrame, rows: np.ndarray, suggestion: str) -> DataError:
-    """A DataError naming each offending row of the log (position, id, event, time)."""
+    """A DataError naming each offending row of the log (row = position + 1, as
+    :meth:`rules.eventlog.EventLog.validate` numbers them), with its id, event and time."""
     shown = events.iloc[rows[:SHOWN_ROWS]]
     lines = [
-        f"  row {row}: id {ident}, event {event}, time {pd.Timestamp(time, unit='s', tz='UTC')}"
-        for row, ident, event, time in zip(
-            rows[:SHOWN_ROWS], shown["id"], shown["event"], shown["time"], strict=True
+        f"  row {row + 1}: id {ident}, event {event}"
+        + (f', value "{value}"' if value else "")
+        + f", time {pd.Timestamp(time, unit='s', tz='UTC')}"
+        for row, ident, event, value, time in zip(
+            rows[:SHOWN_ROWS], shown["id"], shown["event"], shown["value"], shown["time"],
+            strict=True,
         )
     ]
     if rows.size > SHOWN_ROWS:

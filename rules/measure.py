@@ -179,9 +179,9 @@ def _judge_calls(
 def _halfhour_of_week(t: np.ndarray, zone: str) -> np.ndarray:
     """Half-hour of the local week of each instant (Monday 00:00 = 0 … 335)."""
     local = pd.DatetimeIndex(pd.to_datetime(t, unit="s", utc=True)).tz_convert(zone)
-    return (
-        local.dayofweek.to_numpy() * 48 + local.hour.to_numpy() * 2 + local.minute.to_numpy() // 30
-    ).astype(np.int64)
+    day, hour, minute = (local.day_of_week.to_numpy(), local.hour.to_numpy(),
+                         local.minute.to_numpy())
+    return (day * 48 + hour * 2 + minute // 30).astype(np.int64)
 
 
 def _judge_first_contact(

@@ -163,7 +163,7 @@ def _chosen_priority(
     is_priority = g.mask("priority")
     pos = np.flatnonzero(is_priority)
     values = events["value"].iloc[g.rows[pos]].astype("string")
-    ranks = pd.Categorical(values, categories=list(priorities)).codes.astype(np.int64)
+    ranks = pd.Index(list(priorities)).get_indexer(pd.Index(values)).astype(np.int64)
     unknown = pos[ranks < 0]
     if unknown.size:
         raise row_error(
@@ -198,7 +198,8 @@ def _levels(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
 
 
 def _stops(events: pd.DataFrame, g: GroupedEvents, is_resolved: np.ndarray) -> Stops:
-    """Waits on the user (start → next end, NaN if none) and resolved → reopened gaps."""
+    """Waits on the user (start → next end or resolution, NaN if none: it lasts until the
+    ticket is judged) and resolved → reopened gaps."""
     t = g.time
     starts = g.mask("waiting_start")
     ends = g.mask("waiting_end")
@@ -210,7 +211,9 @@ def _stops(events: pd.DataFrame, g: GroupedEvents, is_resolved: np.ndarray) -> S
             "A wait on the user ends after it starts; check the order of the events.",
         )
     wait_pos = np.flatnonzero(starts)
-    wait_end_pos = g.next_of(ends)[wait_pos]
+    # A resolution (or closing) ends a wait on the user too: a reopened ticket's clock
+    # runs again from the reopening.
+    wait_end_pos = g.next_of(ends | is_resolved | g.mask("closed"))[wait_pos]
     wait_end = np.where(wait_end_pos >= 0, t[np.maximum(wait_end_pos, 0)], np.nan)
 
     reopen_pos = np.flatnonzero(g.mask("reopened"))
