@@ -62,15 +62,17 @@ _NONE, _OPEN, _WAITING, _RESOLVED, _CLOSED = range(5)
 _QUEUED, _ENDED = 1, 2
 _TICKET_STATES = ("not opened", "open", "waiting on the user", "resolved", "closed")
 _CALL_STATES = ("not queued", "queued", "answered or abandoned")
+# Closed is not final: real desks reopen closed tickets (both public logs do).
 _LIVE = (_OPEN, _WAITING, _RESOLVED)
+_ANY = (*_LIVE, _CLOSED)
 _TICKET_RULES: dict[str, tuple[tuple[int, ...], int | None]] = {
     "opened": ((_NONE,), _OPEN),
-    "priority": (_LIVE, None),
-    "assigned": (_LIVE, None),
+    "priority": (_ANY, None),
+    "assigned": (_ANY, None),
     "waiting_start": ((_OPEN,), _WAITING),
     "waiting_end": ((_WAITING,), _OPEN),
     "resolved": ((_OPEN, _WAITING), _RESOLVED),  # an unfinished pause ends at resolution
-    "reopened": ((_RESOLVED,), _OPEN),
+    "reopened": ((_RESOLVED, _CLOSED), _OPEN),
     "closed": (_LIVE, _CLOSED),
 }
 _CALL_RULES: dict[str, tuple[tuple[int, ...], int | None]] = {

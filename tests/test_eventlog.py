@@ -93,7 +93,7 @@ def test_out_of_order_events_reject_the_whole_ticket(tmp_path: Path) -> None:
         "T4,2026-03-02T07:00:00-05:00,resolved,,,,,,",  # time goes backwards
         "T5,2026-03-02T08:00:00-05:00,opened,,,,,,",
         "T5,2026-03-02T09:00:00-05:00,closed,,,,,,",
-        "T5,2026-03-02T10:00:00-05:00,reopened,,,,,,",  # closed is final
+        "T5,2026-03-02T10:00:00-05:00,waiting_start,,,,,,",  # closed: reopen first
     ]
     log = read_event_log(write_csv(tmp_path, [*GOOD, *lines]), priorities=PACK)
     report = log.report
@@ -106,7 +106,7 @@ def test_out_of_order_events_reject_the_whole_ticket(tmp_path: Path) -> None:
     assert "waiting_end" in reasons[first + 3] and "waiting on the user" in reasons[first + 3]
     assert reasons[first + 4] == f'ticket "T3" has a rejected row {first + 3}'
     assert "time goes backwards" in reasons[first + 6]
-    assert '"reopened" while the ticket is closed' in reasons[first + 9]
+    assert '"waiting_start" while the ticket is closed' in reasons[first + 9]
     assert set(log.frame["id"]) == {"T1", "C1"}
 
 
