@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .calls import CALL_EVENTS, CallTimelines, judge_calls, read_calls
-from .errors import DataError
-from .eventlog import DEFAULT_ZONE, EventLog, atomic_target
+from .eventlog import EventLog, atomic_target
 from .grouped import EventCodes
 from .months import MonthGrid
 from .pack import AnswerTimeTarget, FirstContactTarget, ResolutionTarget, RulePack
@@ -60,17 +59,6 @@ class Measurement:
                 getattr(self, name).to_csv(temp, index=False)
 
 
-def pack_zone(pack: RulePack) -> str:
-    """The zone of the pack's calendars, in which its months are counted."""
-    zones = sorted({calendar.zone for calendar in pack.calendars.values()})
-    if len(zones) > 1:
-        raise DataError(
-            f"the calendars of rule pack {pack.id} use several zones ({', '.join(zones)}); "
-            "monthly reports need one: give every calendar the same zone"
-        )
-    return zones[0] if zones else DEFAULT_ZONE
-
-
 def measure(log: EventLog, pack: RulePack, *, as_of: float | None = None) -> Measurement:
     """Judge every ticket and call of ``log`` against every target of ``pack``.
 
@@ -81,7 +69,7 @@ def measure(log: EventLog, pack: RulePack, *, as_of: float | None = None) -> Mea
     events_read = len(frame)
     if as_of is not None and events_read and float(frame["time"].max()) > as_of:
         frame = frame[frame["time"].to_numpy() <= as_of].reset_index(drop=True)
-    zone = pack_zone(pack)
+    zone = pack.zone
     codes = EventCodes(frame["event"])
     tickets = read_tickets(
         frame, codes, pack.priority_codes, pack.semantics.priority_target

@@ -7,6 +7,7 @@ business days 08:30–16:30, its answer-time target counts calls queued 07:30–
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 import numpy as np
@@ -375,3 +376,47 @@ def test_vectorised_measurement_equals_the_reference_loop_and_counts_reconcile(
     resolution = m.monthly[m.monthly["kind"] == "resolution"]
     assert resolution["counted"].sum() + got["open"].sum() == len(expected)
     assert resolution["met"].sum() == (got["met"] & ~got["open"]).sum()
+
+
+# -- the command ---------------------------------------------------------------------
+def test_cau_measure_prints_french_tables_and_writes_tickets_csv_and_json(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cau.cli import main
+
+    events = tmp_path / "events.parquet"
+    EventLog.from_records(
+        ticket("A", "2026-03-31 22:00", "P1", ("2026-03-31 23:30", "resolved"))
+        + ticket("C", "2026-03-31 20:00", "P1")
+    ).write(events)
+    assert main(["measure", str(events), "--rules", "cspq-cau",
+                 "--tickets", str(tmp_path / "t.csv"), "--as-of", "2026-04-01 12:00"]) == 0
+    shown = capsys.readouterr()
+    assert "Mois 2026-03" in shown.out and "Ouverts hors délai" in shown.out
+    assert "5 lignes lues, 5 retenues, 0 rejetées" in shown.err
+    per_ticket = pd.read_csv(tmp_path / "t.csv")
+    assert list(per_ticket["id"]) == ["A", "C"]
+    assert per_ticket.loc[0, "deadline"] == "2026-04-01T01:00:00-04:00"
+    assert list(per_ticket["met"]) == [True, False]
+
+    out = tmp_path / "monthly.json"
+    assert main(["measure", str(events), "--rules", "cspq-cau", "--format", "json",
+                 "--lang", "en", "--out", str(out)]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    p1 = [r for r in document["monthly"] if r["target"] == "retablissement-p1"]
+    # Judged at the last event (March 31, 23:30): C is 3.5 h old, breached and open.
+    assert [(r["month"], r["counted"], r["breached_open"]) for r in p1] == [("2026-03", 1, 1)]
+    assert main(["measure", str(events), "--rules", "cspq-cau", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("month,target,kind,counted,met,compliance")
+
+
+def test_cau_measure_reports_bad_input_with_status_2(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cau.cli import main
+
+    events = tmp_path / "events.csv"
+    EventLog.from_records(ticket("A", "2026-03-02 00:00", "P1")).write(events)
+    assert main(["measure", str(events), "--rules", "cspq-cau", "--as-of", "yesterday"]) == 2
+    assert "--as-of" in capsys.readouterr().err
+    assert main(["measure", str(tmp_path / "none.csv"), "--rules", "cspq-cau"]) == 2

@@ -1,0 +1,202 @@
+"""``cau measure EVENTS --rules PACK``: compliance per month and target of an event log.
+
+The event log (CSV or Parquet, canonical columns) is read with its row checks; rows
+that cannot be used are counted and named, never dropped silently. The tables are
+printed (French headers by default) or written as CSV or JSON; every file is written
+atomically (temporary file + rename).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rules.errors import CauError
+from rules.eventlog import atomic_target, format_instants, read_event_log
+from rules.loader import load_rule_pack
+from rules.measure import Measurement, measure
+from rules.pack import RulePack
+
+from . import i18n
+from .forecast_report import NA, number, percent, text_table
+
+i18n.register(
+    {
+        "measure_month": {"fr": "Mois {month}", "en": "Month {month}"},
+        "measure_target": {"fr": "Cible", "en": "Target"},
+        "measure_counted": {"fr": "Comptés", "en": "Counted"},
+        "measure_met": {"fr": "Respectés", "en": "Met"},
+        "measure_compliance": {"fr": "Conformité", "en": "Compliance"},
+        "measure_goal": {"fr": "Objectif", "en": "Goal"},
+        "measure_goal_met": {"fr": "Atteint", "en": "Goal met"},
+        "measure_margin": {"fr": "Marge", "en": "Margin"},
+        "measure_breached_open": {"fr": "Ouverts hors délai", "en": "Breached, still open"},
+        "measure_yes": {"fr": "oui", "en": "yes"},
+        "measure_no": {"fr": "non", "en": "no"},
+        "measure_points": {"fr": "{value} pts", "en": "{value} pts"},
+        "measure_read": {
+            "fr": "{source} : {read} lignes lues, {kept} retenues, {rejected} rejetées",
+            "en": "{source}: {read} rows read, {kept} kept, {rejected} rejected",
+        },
+        "measure_counts": {
+            "fr": "{tickets} dossiers ({resolved} résolus, {open} ouverts), {calls} appels ; "
+            "jugés au {as_of}",
+            "en": "{tickets} tickets ({resolved} resolved, {open} open), {calls} calls; "
+            "judged at {as_of}",
+        },
+        "measure_after": {
+            "fr": "{count} événements postérieurs à cet instant laissés de côté",
+            "en": "{count} events after that instant left out",
+        },
+        "measure_written": {"fr": "Écrit : {path}", "en": "Written: {path}"},
+    }
+)
+
+FORMATS: tuple[str, ...] = ("table", "csv", "json")
+# The per-ticket file: the columns the brief names, instants in local ISO 8601.
+TICKET_COLUMNS: tuple[str, ...] = (
+    "id", "target", "priority", "opened", "resolved", "month", "elapsed", "threshold",
+    "deadline", "met", "open",
+)
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "measure",
+        help="measure compliance with every target, per month, from an event log",
+        description="Judge every ticket and call of an event log against the rule pack's "
+        "targets: per month and target, tickets counted, met, compliance, goal, margin "
+        "and tickets still open past their deadline.",
+    )
+    parser.add_argument("events", metavar="EVENTS", help="event log (.csv, .csv.gz, .parquet)")
+    parser.add_argument("--rules", required=True, metavar="PACK",
+                        help="rule-pack file, or a shipped pack's name (e.g. cspq-cau)")
+    parser.add_argument("--format", choices=FORMATS, default="table",
+                        help="output: aligned tables (default), CSV or JSON")
+    parser.add_argument("--tickets", metavar="FILE",
+                        help="also write the per-ticket results to FILE (CSV)")
+    parser.add_argument("--out", metavar="FILE", help="write the output to FILE, not stdout")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE,
+                        help="language of the tables (default: fr)")
+    parser.add_argument("--as-of", metavar="INSTANT",
+                        help="judge open tickets at this instant, ISO 8601 (local time of "
+                        "the pack's zone when no offset is given); default: the last event")
+    parser.set_defaults(func=run)
+
+
+def parse_instant(text: str, zone: str) -> float:
+    """Epoch seconds of an ISO 8601 instant; without an offset, local time in ``zone``."""
+    try:
+        stamp = pd.Timestamp(text)
+    except ValueError:
+        raise CauError(
+            f'--as-of: cannot read "{text}" as an instant; write e.g. 2026-04-01T00:00-04:00'
+        ) from None
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(zone)
+    return float(stamp.timestamp())
+
+
+def run(args: argparse.Namespace) -> int:
+    pack = load_rule_pack(args.rules)
+    log = read_event_log(args.events, priorities=pack.priority_codes)
+    as_of = None if args.as_of is None else parse_instant(args.as_of, pack.zone)
+    result = measure(log, pack, as_of=as_of)
+    report = log.report
+    if report is not None:
+        print(i18n.message("measure_read", args.lang, source=report.source,
+                           read=report.rows_read, kept=report.rows_kept,
+                           rejected=report.rows_rejected), file=sys.stderr)
+    if args.tickets:
+        write_tickets(result, Path(args.tickets))
+        print(i18n.message("measure_written", args.lang, path=args.tickets), file=sys.stderr)
+    text = render(result, pack, args.format, args.lang)
+    if args.out:
+        with atomic_target(args.out) as temp:
+            temp.write_text(text, encoding="utf-8")
+        print(i18n.message("measure_written", args.lang, path=args.out), file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def render(result: Measurement, pack: RulePack, form: str, lang: str) -> str:
+    """The monthly results as aligned tables, CSV or JSON."""
+    if form == "csv":
+        buffer = io.StringIO()
+        result.monthly.to_csv(buffer, index=False)
+        return buffer.getvalue()
+    if form == "json":
+        document = {
+            "rules": pack.id,
+            "as_of": str(format_instants(np.array([result.as_of]), result.zone)[0]),
+            "zone": result.zone,
+            "reconciliation": result.reconciliation,
+            "monthly": json.loads(
+                result.monthly.to_json(orient="records", double_precision=6)
+            ),
+        }
+        return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    return tables(result, pack, lang) + "\n"
+
+
+def tables(result: Measurement, pack: RulePack, lang: str) -> str:
+    """One table per month, the pack's targets in its order, then the counts read."""
+    names = {t.id: t.name.get(lang) for t in pack.targets}
+    headers = [i18n.message(f"measure_{key}", lang) for key in (
+        "target", "counted", "met", "compliance", "goal", "goal_met", "margin",
+        "breached_open")]
+    blocks = []
+    for month, rows in result.monthly.groupby("month", sort=True):
+        body = [_row(r, names, lang) for r in rows.to_dict("records")]
+        blocks.append(i18n.message("measure_month", lang, month=month) + "\n"
+                      + text_table(headers, body))
+    counts = result.reconciliation
+    as_of = str(format_instants(np.array([result.as_of]), result.zone)[0])
+    footer = i18n.message("measure_counts", lang, tickets=counts.get("tickets", 0),
+                          resolved=counts.get("tickets_resolved", 0),
+                          open=counts.get("tickets_open", 0), calls=counts.get("calls", 0),
+                          as_of=as_of)
+    if counts.get("events_after_as_of"):
+        footer += "\n" + i18n.message("measure_after", lang, count=counts["events_after_as_of"])
+    return "\n\n".join([*blocks, footer])
+
+
+def _row(r: dict[Any, Any], names: dict[str, str], lang: str) -> list[str]:
+    goal_met = r["goal_met"]
+    reached = NA if goal_met is None or goal_met is pd.NA else i18n.message(
+        "measure_yes" if goal_met else "measure_no", lang)
+    margin = r["margin"]
+    shown_margin = NA if not math.isfinite(margin) else i18n.message(
+        "measure_points", lang, value=("+" if margin >= 0 else "") + number(100 * margin, lang, 1))
+    return [
+        names.get(r["target"], r["target"]),
+        number(r["counted"], lang),
+        number(r["met"], lang),
+        percent(r["compliance"], lang),
+        percent(r["goal"], lang, 0),
+        reached,
+        shown_margin,
+        number(r["breached_open"], lang),
+    ]
+
+
+def write_tickets(result: Measurement, path: Path) -> None:
+    """Per ticket per target, instants as local ISO 8601 with offset (empty when open)."""
+    table = result.tickets.loc[:, list(TICKET_COLUMNS)].copy()
+    for column in ("opened", "resolved", "deadline"):
+        values = table[column].to_numpy(np.float64)
+        shown = np.full(values.size, "", dtype=object)
+        known = ~np.isnan(values)
+        shown[known] = format_instants(values[known], result.zone)
+        table[column] = shown
+    with atomic_target(path) as temp:
+        table.to_csv(temp, index=False)
