@@ -216,10 +216,16 @@ def _stops(events: pd.DataFrame, g: GroupedEvents, is_resolved: np.ndarray) -> S
     wait_end_pos = g.next_of(ends | is_resolved | g.mask("closed"))[wait_pos]
     wait_end = np.where(wait_end_pos >= 0, t[np.maximum(wait_end_pos, 0)], np.nan)
 
-    reopen_pos = np.flatnonzero(g.mask("reopened"))
-    gap_start_pos = g.previous_of(is_resolved)[reopen_pos]
-    reopen_pos = reopen_pos[gap_start_pos >= 0]  # a reopening with nothing resolved stops nothing
-    gap_start_pos = gap_start_pos[gap_start_pos >= 0]
+    # A gap runs from the first resolution or closing after the ticket last (re)started
+    # to the reopening: resolved → closed → reopened is one gap, from the resolution.
+    is_reopened = g.mask("reopened")
+    reopen_pos = np.flatnonzero(is_reopened)
+    restarted = g.previous_of(is_reopened | g.mask("opened"))[np.maximum(reopen_pos - 1, 0)]
+    gap_start_pos = np.where(restarted >= 0, g.next_of(is_resolved | g.mask("closed"))[restarted],
+                             -1)
+    same = g.group[np.maximum(restarted, 0)] == g.group[reopen_pos]
+    has_gap = (gap_start_pos >= 0) & (gap_start_pos < reopen_pos) & same
+    reopen_pos, gap_start_pos = reopen_pos[has_gap], gap_start_pos[has_gap]
 
     ticket = np.concatenate([g.group[wait_pos], g.group[reopen_pos]])
     start = np.concatenate([t[wait_pos], t[gap_start_pos]])

@@ -157,6 +157,13 @@ def test_reopened_ticket_resumes_its_clock_and_counts_in_its_final_month() -> No
     assert row(m, "retablissement-p1", "2026-03")["counted"] == 0
     counted_gap = one(run(reopened, pack=with_semantics(reopen="count_gap")), "A")
     assert counted_gap["elapsed"] == 13 * H and not counted_gap["met"]
+    # Closed (with or without a resolution first) then reopened: the gap starts at the end.
+    closed = run(ticket("B", "2026-03-02 00:00", "P1", ("2026-03-02 01:00", "resolved"),
+                        ("2026-03-02 02:00", "closed"), ("2026-03-02 05:00", "reopened"),
+                        ("2026-03-02 06:00", "resolved")),
+                 ticket("C", "2026-03-02 00:00", "P1", ("2026-03-02 01:00", "closed"),
+                        ("2026-03-02 05:00", "reopened"), ("2026-03-02 06:00", "resolved")))
+    assert one(closed, "B")["elapsed"] == one(closed, "C")["elapsed"] == 2 * H
 
 
 def test_waiting_on_the_user_stops_the_clock_unless_the_target_says_otherwise() -> None:
@@ -332,6 +339,7 @@ STEP = {  # state → events allowed next (the event log's life cycle)
     "open": ("waiting_start", "resolved", "priority", "closed"),
     "waiting": ("waiting_end", "resolved"),
     "resolved": ("reopened", "closed"),
+    "closed": ("reopened",),
 }
 MOVES = {"waiting_start": "waiting", "waiting_end": "open", "resolved": "resolved",
          "reopened": "open", "priority": "open", "closed": "closed"}
@@ -347,8 +355,6 @@ def ticket_logs(draw: st.DrawFn) -> list[dict[str, Any]]:
                  dict(id=f"T{n}", time=t, event="priority", value=priority)]
         state = "open"
         for _ in range(draw(st.integers(0, 6))):
-            if state == "closed":
-                break
             event = draw(st.sampled_from(STEP[state]))
             t += draw(st.integers(0, 3 * 86400))
             value = draw(st.sampled_from(["P1", "P3", "P5"])) if event == "priority" else ""
