@@ -426,3 +426,32 @@ def test_cau_measure_reports_bad_input_with_status_2(
     assert main(["measure", str(events), "--rules", "cspq-cau", "--as-of", "yesterday"]) == 2
     assert "--as-of" in capsys.readouterr().err
     assert main(["measure", str(tmp_path / "none.csv"), "--rules", "cspq-cau"]) == 2
+
+
+# -- real shapes: the importer's extracts -------------------------------------------
+@pytest.mark.parametrize(
+    ("extract", "mapping"),
+    [("servicenow-uci-extract.csv", "servicenow-uci"), ("volvo-bpi2013-extract.csv",
+                                                        "volvo-bpi2013")],
+)
+def test_imported_extracts_measure_like_the_reference_and_reconcile(
+    extract: str, mapping: str
+) -> None:
+    from pathlib import Path
+
+    from rules.importer import import_source, load_mapping
+
+    pack = default_pack()
+    log = import_source(Path(__file__).parent / "data" / extract, load_mapping(mapping),
+                        priorities=pack.priority_codes)
+    m = measure(log, pack)
+    counts = m.reconciliation
+    assert counts["events_read"] == len(log) == counts["ticket_events"] + counts["call_events"]
+    assert counts["tickets"] == counts["tickets_resolved"] + counts["tickets_open"] > 0
+    resolution = m.monthly[m.monthly["kind"] == "resolution"]
+    assert resolution["counted"].sum() + m.tickets["open"].sum() == counts["tickets"]
+    expected = reference_tickets(log.frame, pack, m.as_of)
+    got = m.tickets.set_index("id")
+    for ident, (target, elapsed, met) in expected.items():
+        assert (got.loc[ident, "target"], bool(got.loc[ident, "met"])) == (target, met)
+        assert got.loc[ident, "elapsed"] == pytest.approx(elapsed, abs=1e-6)
