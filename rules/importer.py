@@ -486,7 +486,8 @@ def import_source(
         order_in_row = np.broadcast_to(np.asarray(seq), (n,))[positions]
         pieces.append((positions, order_in_row, ev.astype("int64"), when[positions], val))
 
-    # Order of a row's events: opened, reopened, priority, assigned, other status events.
+    # Order of a row's events: opened; what brings the ticket back (reopened, waiting_end);
+    # priority; assigned; what takes it away (waiting_start, resolved, closed).
     emit(starts, 0, _E["opened"], opened_s)
     row_or_start = np.where(starts, start_time, time_s)
     if "priority" in carried:
@@ -520,7 +521,8 @@ def import_source(
     reason_s = np.where(pd.isna(reason_text), "", reason_text)[order]
     for seq, chosen in ((4, first), (5, second)):
         resolved_here = chosen == _E["resolved"]
-        emit(chosen >= 0, np.where(chosen == _E["reopened"], 1, seq), chosen,
+        back = (chosen == _E["reopened"]) | (chosen == _E["waiting_end"])
+        emit(chosen >= 0, np.where(back, 1, seq), chosen,
              np.where(resolved_here, resolved_time, time_s),
              np.where(resolved_here, reason_s, "").astype(object))
 
