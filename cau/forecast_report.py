@@ -20,6 +20,7 @@ from rules.eventlog import atomic_target
 from sim.forecast import FIGURES, Forecast
 
 from . import i18n
+from .formats import DASH, number, percent
 
 i18n.register(
     {
@@ -60,22 +61,8 @@ i18n.register(
     }
 )
 
-NA = "–"
 
-
-def percent(value: float, lang: str, digits: int = 1) -> str:
-    """``82,3 %`` in French, ``82.3%`` in English; a dash when there is no value."""
-    if value is None or not math.isfinite(value):
-        return NA
-    text = f"{100 * value:.{digits}f}"
-    return f"{text.replace('.', ',')} %" if lang == "fr" else f"{text}%"
-
-
-def number(value: float, lang: str, digits: int = 0) -> str:
-    if value is None or not math.isfinite(value):
-        return NA
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+NA = DASH  # shown where there is no value (cau measure's tables use it too)
 
 
 def interval(low: float, high: float, lang: str, digits: int = 1) -> str:

@@ -34,13 +34,10 @@ def fake_forecast() -> Forecast:
     )
 
 
-def test_numbers_are_written_the_french_or_english_way():
-    assert forecast_report.percent(0.8234, "fr") == "82,3 %"
-    assert forecast_report.percent(0.8234, "en") == "82.3%"
-    assert forecast_report.percent(float("nan"), "fr") == forecast_report.NA
-    assert forecast_report.number(12345.0, "fr") == "12\u202f345"
-    assert forecast_report.number(12345.0, "en") == "12,345"
-    assert forecast_report.interval(0.8, 0.9, "fr") == "[80,0 % ; 90,0 %]"
+def test_intervals_are_written_the_french_or_english_way():
+    assert forecast_report.interval(0.8, 0.9, "fr") == "[80,0\u202f% ; 90,0\u202f%]"
+    assert forecast_report.interval(0.8, 0.9, "en", digits=0) == "[80%, 90%]"
+    assert forecast_report.interval(float("nan"), 0.9, "en") == "–"
 
 
 @pytest.mark.parametrize(
