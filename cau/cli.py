@@ -15,7 +15,7 @@ import sys
 from rules.errors import CauError
 
 # Modules of this package that each register one or more sub-commands, in help order.
-COMMAND_MODULES: tuple[str, ...] = ("cmd_validate", "cmd_erlang", "cmd_measure")
+COMMAND_MODULES: tuple[str, ...] = ("cmd_validate", "cmd_erlang", "cmd_measure", "cmd_import")
 
 
 def build_parser() -> argparse.ArgumentParser:

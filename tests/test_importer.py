@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cau.cli import main
 from rules.errors import DataError, InputFileError, ValidationError
-from rules.eventlog import EVENTS, EventLog
+from rules.eventlog import EVENTS, EventLog, read_event_log
 from rules.importer import import_source, load_mapping, shipped_mappings
 
 DATA = Path(__file__).parent / "data"
@@ -292,3 +293,37 @@ def test_any_state_sequence_gives_a_valid_log_that_ends_in_the_last_status(
     known = [STATUS[s] for s in states if s in STATUS]
     final = [AFTER[e] for e in events if e in AFTER][-1]
     assert final == (known[-1] if known else "open")
+
+
+# -- the command ----------------------------------------------------------------------
+def test_cau_import_writes_the_log_and_prints_reconciled_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, rejects = tmp_path / "events.parquet", tmp_path / "rejects.csv"
+    status = main(["import", str(SERVICENOW), "--mapping", "servicenow-uci", "--out", str(out),
+                   "--rejects", str(rejects), "--rules", "cspq-cau"])
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert "301 lignes lues, 289 retenues, 12 rejetées" in printed
+    assert "28 dossiers, 235 événements écrits" in printed
+    assert len(read_event_log(out)) == 235
+    listed = pd.read_csv(rejects)
+    assert len(listed) == 12 and listed["row"].min() == 291
+
+    main(["import", str(VOLVO), "--mapping", "volvo-bpi2013", "--out",
+          str(tmp_path / "v.csv"), "--lang", "en"])
+    assert "530 rows read, 530 kept, 0 rejected" in capsys.readouterr().out
+
+
+def test_cau_import_leaves_nothing_half_written_on_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "events.csv"
+    out.write_text("previous\n")
+    (tmp_path / "bad.yaml").write_text(THIRD_MAPPING.replace("Fermé: closed", "Fermé: shut"))
+    status = main(["import", str(SERVICENOW), "--mapping", str(tmp_path / "bad.yaml"),
+                   "--out", str(out)])
+    assert status == 2
+    assert 'state.values.Fermé: expected a status' in capsys.readouterr().err
+    assert out.read_text() == "previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "events.csv"]
