@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 from datetime import datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rules.calendar import BusinessCalendar, HolidayRules
-from rules.clock import InvalidRowsError, SlaClock
+from rules.clock import InvalidRowsError, SlaClock, _GridSearch
 from rules.errors import DataError
 from rules.units import parse_duration
 
@@ -311,23 +312,48 @@ tickets = st.tuples(instants, st.integers(0, 20 * 86400), st.lists(pauses, max_s
 
 
 @settings(max_examples=60, deadline=None)
-@given(calendars, st.lists(tickets, min_size=1, max_size=8))
-def test_vectorised_equals_reference_loop(name: str, rows: list) -> None:
+@given(calendars, st.lists(tickets, min_size=1, max_size=8), st.randoms(use_true_random=False))
+def test_vectorised_equals_reference_loop(name: str, rows: list, rng: random.Random) -> None:
     calendar, clock = CALENDARS[name], CLOCKS[name]
     opened = np.array([float(o) for o, _, _ in rows])
     resolved = opened + [float(d) for _, d, _ in rows]
     stops = [(i, o + s, math.nan if n is None else o + s + n) for i, (o, _, p) in enumerate(rows)
              for s, n in p]  # fmt: skip
-    ticket = np.array([s[0] for s in stops], dtype=np.int64)
-    begin = np.array([s[1] for s in stops], dtype=float)
-    end = np.array([s[2] for s in stops], dtype=float)
-    got = clock.elapsed(opened, resolved, ticket, begin, end)
     expected = [
         reference.elapsed(calendar, opened[i], resolved[i], [(b, e) for j, b, e in stops if j == i])
         for i in range(len(rows))
     ]
-    assert list(got) == expected
+    # Stops grouped by ticket (as an event log gives them), then in any order.
+    for order in (stops, rng.sample(stops, len(stops))):
+        ticket = np.array([s[0] for s in order], dtype=np.int64)
+        begin = np.array([s[1] for s in order], dtype=float)
+        end = np.array([s[2] for s in order], dtype=float)
+        assert list(clock.elapsed(opened, resolved, ticket, begin, end)) == expected
     durations = resolved - opened
     assert list(clock.deadline(opened, durations)) == [
         reference.deadline(calendar, o, d) for o, d in zip(opened, durations, strict=True)
     ]
+
+
+def test_many_stops_on_one_ticket() -> None:
+    # More stops than the within-ticket transposition sort takes: the lexsort path.
+    calendar, clock = CALENDARS["08:30-16:30"], CLOCKS["08:30-16:30"]
+    rng = np.random.default_rng(7)
+    opened, resolved = local("2025-02-03 08:00"), local("2025-03-03 08:00")
+    begin = np.floor(rng.uniform(opened, resolved, 40))
+    end = begin + np.floor(rng.exponential(86400, 40))
+    got = clock.elapsed([opened], [resolved], np.zeros(40, dtype=np.int64), begin, end)
+    assert list(got) == [
+        reference.elapsed(calendar, opened, resolved, list(zip(begin, end, strict=True)))
+    ]
+
+
+@given(
+    st.lists(st.integers(0, 10**6), min_size=1, max_size=60),
+    st.lists(st.floats(0, 1.2e6), max_size=60),
+    st.sampled_from(["left", "right"]),
+)
+def test_grid_search_equals_searchsorted(edges: list[int], queries: list[float], side) -> None:
+    array = np.array(sorted(edges), dtype=float)
+    values = np.maximum(np.array(queries, dtype=float), array[0])
+    assert list(_GridSearch(array, side)(values)) == list(np.searchsorted(array, values, side))
