@@ -28,7 +28,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -296,7 +296,7 @@ def _field(node: Node, allowed: tuple[str, ...] | None) -> FieldRule | None:
 
 
 # -- reading the source ---------------------------------------------------------------
-def _open(path: Path, source: Source) -> IO[bytes] | Path:
+def _open(path: Path, source: Source) -> io.BytesIO | Path:
     """The file to hand to the CSV reader: the named member when the source is a zip."""
     if source.member is None or not zipfile.is_zipfile(path):
         return path
@@ -327,7 +327,8 @@ def read_source(path: str | Path, mapping: Mapping) -> pd.DataFrame:
         "na_values": list(mapping.source.missing),
     }
     try:
-        header = list(pd.read_csv(_open(path, mapping.source), nrows=0, **options).columns)
+        handle = _open(path, mapping.source)
+        header = list(pd.read_csv(handle, nrows=0, **options).columns)
         wanted = mapping.columns()
         absent = [c for c in wanted if c not in header]
         if absent:
@@ -337,7 +338,9 @@ def read_source(path: str | Path, mapping: Mapping) -> pd.DataFrame:
                 + ", ".join(f'"{c}"' for c in absent) + " that the file lacks. "
                 + " ".join(hints)
             )
-        frame = pd.read_csv(_open(path, mapping.source), usecols=wanted, **options)
+        if isinstance(handle, io.BytesIO):
+            handle.seek(0)
+        frame = pd.read_csv(handle, usecols=wanted, **options)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
         raise InputFileError(f"{path}: cannot be read as CSV ({exc})") from None
     return frame.fillna("")[wanted]
