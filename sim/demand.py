@@ -1,0 +1,229 @@
+"""From declared volumes to contacts: who calls or writes, when, and about what.
+
+Each stream's monthly volume is spread over the month's half-hours in proportion to the
+weekly profile times the share of the half-hour its calendar is open (so holidays and
+nights get what the calendar says: nothing, when it is closed), multiplied by the
+scenario's scale and growth. The per-half-hour rate feeds the non-homogeneous Poisson
+arrivals; each contact then gets a reason, a service and, for an incident, a priority
+classified by the rule pack from attributes drawn from the declared mixes. A declared
+outage adds its surge of calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rules.calendar import BusinessCalendar
+from rules.errors import DataError
+from rules.months import MonthGrid
+from rules.pack import RulePack
+
+from .arrivals import nhpp_arrivals
+from .scenario import REASON_KINDS, Demand, IncidentMix, Scenario, Stream
+
+HALF_HOUR = 1800.0
+YEAR = 365.25 * 86400.0
+# A contact's kind as a small integer: its index in REASON_KINDS.
+KIND_INCIDENT, KIND_REQUEST, KIND_INFORMATION = range(len(REASON_KINDS))
+
+
+@dataclass(frozen=True)
+class RateGrid:
+    """Half-hours ``[starts[i], starts[i] + 1800)`` (UTC) and each stream's arrival rate
+    (contacts per second) in them."""
+
+    starts: np.ndarray
+    rates: Mapping[str, np.ndarray]  # stream name → rate per half-hour
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """Every contact of a replication, sorted by arrival (one entry per contact)."""
+
+    time: np.ndarray  # arrival, epoch s UTC
+    channel: np.ndarray  # object: "phone" / "email"
+    option: np.ndarray  # object: "1" / "2" / ""
+    reason: np.ndarray  # object: contact reason code ("" for an outage's surge call)
+    kind: np.ndarray  # int8: KIND_INCIDENT / KIND_REQUEST / KIND_INFORMATION
+    service: np.ndarray  # object: catalogue service ("" when no ticket)
+    priority: np.ndarray  # object: priority code of an incident, "" otherwise
+
+    def __len__(self) -> int:
+        return len(self.time)
+
+
+def horizon_bounds(scenario: Scenario, zone: str) -> tuple[float, float, float]:
+    """UTC instants of the warm-up's start, the horizon's start and its end: local
+    midnights, counted in local days (a day of a DST change is 23 or 25 hours)."""
+    horizon = scenario.horizon
+
+    def midnight(days: int) -> float:
+        day = horizon.start + timedelta(days=days)
+        return _epoch(pd.Timestamp(day).tz_localize(zone))
+
+    return midnight(-horizon.warmup_days), midnight(0), midnight(horizon.days)
+
+
+def _epoch(stamp: pd.Timestamp) -> float:
+    return float(stamp.timestamp())
+
+
+def half_hour_of_week(starts: np.ndarray, zone: str) -> np.ndarray:
+    """Index 0…335 of each instant's local half-hour of the week (Monday 00:00 = 0)."""
+    local = pd.DatetimeIndex(pd.to_datetime(starts, unit="s", utc=True)).tz_convert(zone)
+    return np.asarray(
+        local.dayofweek * 48 + local.hour * 2 + local.minute // 30, dtype=np.int64
+    )
+
+
+def open_share(calendar: BusinessCalendar, starts: np.ndarray) -> np.ndarray:
+    """Share of each half-hour ``[s, s + 1800)`` during which ``calendar`` is open."""
+    if calendar.always_open:
+        return np.ones(len(starts))
+    opens, closes = calendar.open_intervals(float(starts[0]), float(starts[-1]) + HALF_HOUR)
+    # Open seconds before t, by a cumulative sum over the intervals.
+    before = np.concatenate([[0.0], np.cumsum(closes - opens)])
+
+    def cumulative(t: np.ndarray) -> np.ndarray:
+        k = np.searchsorted(opens, t, side="right")
+        inside = np.minimum(t - opens[np.maximum(k - 1, 0)], (closes - opens)[np.maximum(k - 1, 0)])
+        return before[np.maximum(k - 1, 0)] + np.where(k > 0, inside, 0.0)
+
+    return (cumulative(starts + HALF_HOUR) - cumulative(starts)) / HALF_HOUR
+
+
+def rate_grid(scenario: Scenario, pack: RulePack, zone: str) -> RateGrid:
+    """Each stream's rate per half-hour from the warm-up's start to the horizon's end.
+
+    Weights are normalised over whole local months, so a month inside the horizon
+    receives its declared volume in expectation (times scale and growth).
+    """
+    begin, start, end = horizon_bounds(scenario, zone)
+    months = MonthGrid(zone, begin, end - 1.0)
+    full = np.arange(months.starts[0], months.starts[-1], HALF_HOUR)
+    month_of = months.index(full)
+    week_slot = half_hour_of_week(full, zone)
+    demand = scenario.demand
+    growth = demand.scale * (1.0 + demand.growth_per_year) ** ((full - start) / YEAR)
+    keep = (full >= begin) & (full < end)
+    first_month = months.label(np.array([start]))[0]
+    rates: dict[str, np.ndarray] = {}
+    for stream in demand.streams:
+        profile = np.asarray(demand.profiles[stream.profile].weights)
+        weight = profile[week_slot] * open_share(pack.calendar(stream.calendar), full)
+        total = np.bincount(month_of, weights=weight, minlength=len(months))
+        volumes = np.array(
+            [stream.volume(label if label >= first_month else first_month)
+             for label in months.labels]
+        )
+        empty = (total <= 0) & (volumes > 0)
+        if empty.any():
+            raise DataError(
+                f"{stream.name}: {volumes[empty][0]:g} contacts declared for "
+                f"{months.labels[int(np.flatnonzero(empty)[0])]}, but its profile "
+                f'"{stream.profile}" gives no weight while calendar "{stream.calendar}" is '
+                "open that month"
+            )
+        share = np.divide(volumes, total, out=np.zeros_like(total), where=total > 0)
+        rates[stream.name] = (weight * share[month_of] * growth / HALF_HOUR)[keep]
+    return RateGrid(full[keep], rates)
+
+
+def draw_contacts(
+    scenario: Scenario, pack: RulePack, grid: RateGrid, rngs: Mapping[str, np.random.Generator]
+) -> Contacts:
+    """Every contact of the streams and the outages' surges, with its attributes.
+
+    ``rngs`` holds one generator per random source: ``arrivals``, ``reasons``.
+    """
+    demand = scenario.demand
+    parts: list[dict[str, np.ndarray]] = []
+    for stream in demand.streams:
+        times = nhpp_arrivals(grid.starts, HALF_HOUR, grid.rates[stream.name], rngs["arrivals"])
+        parts.append(_attributes(stream, demand, pack, times, rngs["reasons"]))
+    parts.extend(_surges(demand, pack, rngs["arrivals"], float(grid.starts[-1]) + HALF_HOUR))
+    merged = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    order = np.argsort(merged["time"], kind="stable")
+    return Contacts(**{k: v[order] for k, v in merged.items()})
+
+
+def _pick(rng: np.random.Generator, shares: Mapping[Any, float], n: int) -> np.ndarray:
+    """``n`` keys of ``shares`` drawn with those probabilities (an object array)."""
+    keys = np.empty(len(shares), dtype=object)
+    keys[:] = list(shares)
+    p = np.fromiter(shares.values(), dtype=float, count=len(shares))
+    return keys[rng.choice(len(keys), size=n, p=p / p.sum())]
+
+
+def _attributes(
+    stream: Stream, demand: Demand, pack: RulePack, times: np.ndarray, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    n = len(times)
+    reason = _pick(rng, stream.reasons, n)
+    kinds = {code: REASON_KINDS.index(r.kind) for code, r in demand.reasons.items()}
+    kind = np.array([kinds[r] for r in reason], dtype=np.int8) if n else np.zeros(0, np.int8)
+    ticket = kind != KIND_INFORMATION
+    service = np.full(n, "", dtype=object)
+    service[ticket] = _pick(rng, stream.services, int(ticket.sum()))
+    priority = np.full(n, "", dtype=object)
+    incident = kind == KIND_INCIDENT
+    priority[incident] = draw_priorities(
+        stream.incidents or demand.incidents, pack, int(incident.sum()), rng
+    )
+    return {
+        "time": times,
+        "channel": np.full(n, stream.channel, dtype=object),
+        "option": np.full(n, stream.option, dtype=object),
+        "reason": reason,
+        "kind": kind,
+        "service": service,
+        "priority": priority,
+    }
+
+
+def draw_priorities(
+    mix: IncidentMix, pack: RulePack, n: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Priorities of ``n`` incidents: from the priority mix, or from attributes drawn
+    independently per field and classified by the pack (each distinct combination once)."""
+    if mix.priorities or n == 0:
+        return _pick(rng, mix.priorities, n) if n else np.zeros(0, dtype=object)
+    fields = list(mix.attributes)
+    drawn = pd.DataFrame({f: _pick(rng, mix.attributes[f], n) for f in fields})
+    combos = drawn.drop_duplicates(ignore_index=True)
+    codes = pack.classify_frame(combos).to_numpy(dtype=object)
+    row = pd.MultiIndex.from_frame(combos.astype(str)).get_indexer(
+        pd.MultiIndex.from_frame(drawn.astype(str))
+    )
+    return codes[row]
+
+
+def _surges(
+    demand: Demand, pack: RulePack, rng: np.random.Generator, end: float
+) -> list[dict[str, np.ndarray]]:
+    """Calls about each outage: a Poisson number, uniform over the surge's span."""
+    catalogue = pack.catalogue
+    parts = []
+    for outage in demand.outages:
+        start = outage.start.timestamp()
+        n = int(rng.poisson(outage.surge_calls * demand.scale))
+        times = np.sort(start + rng.uniform(0.0, outage.surge_over, size=n))
+        times = times[times < end]
+        n = len(times)
+        option = catalogue.option_of(outage.service) if catalogue is not None else ""
+        parts.append({
+            "time": times,
+            "channel": np.full(n, "phone", dtype=object),
+            "option": np.full(n, option, dtype=object),
+            "reason": np.full(n, "", dtype=object),
+            "kind": np.full(n, KIND_INFORMATION, dtype=np.int8),
+            "service": np.full(n, "", dtype=object),
+            "priority": np.full(n, "", dtype=object),
+        })
+    return parts

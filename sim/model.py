@@ -1,0 +1,432 @@
+"""One replication of the whole CAU: demand → level 1 → resolver groups → event log.
+
+The level-1 contact centre is simulated first for every contact at once (its fast
+path); nothing at levels 2–3 feeds back into it, so the escalated tickets then run
+through the resolver groups in a SimPy environment. Each random source draws from its
+own stream of the replication's SeedSequence, and everything is pre-sampled in numpy.
+The result is the canonical event log real exports are imported into; compliance is
+measured from it by ``rules.measure``, never here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from rules.eventlog import COLUMNS, FIRST_CONTACT, EventLog
+from rules.months import MonthGrid
+from rules.pack import RulePack
+
+from .contact_centre import ContactCentre, ContactCentreRun, simulate_contact_centre
+from .demand import (
+    KIND_INCIDENT,
+    KIND_INFORMATION,
+    KIND_REQUEST,
+    Contacts,
+    draw_contacts,
+    horizon_bounds,
+    rate_grid,
+)
+from .distributions import Distribution
+from .resolvers import ResolverTeam, next_open
+from .rng import Streams
+from .scenario import Scenario
+
+FULFILLED = "fulfilled"  # value of "resolved" for a request the sector fulfilled
+
+
+@dataclass(frozen=True)
+class Replication:
+    """What one replication yields (docs/architecture.md)."""
+
+    log: EventLog
+    monitors: pd.DataFrame  # per half-hour `time`: agents_on_duty, agents_busy, queue_length
+    backlog: pd.DataFrame  # `month`, `group`, `open_tickets` at the end of each month
+    seed: np.random.SeedSequence
+
+
+class _Log:
+    """Event columns gathered as arrays (level 1, vectorised) and lists (SimPy)."""
+
+    def __init__(self) -> None:
+        self.parts: list[dict[str, np.ndarray]] = []
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add_arrays(self, **columns: Any) -> None:
+        n = len(columns["time"])
+        self.parts.append({
+            c: np.asarray(columns[c]) if c in columns and np.ndim(columns[c])
+            else np.full(n, columns.get(c, ""), dtype=object)
+            for c in COLUMNS
+        })
+
+    def add(self, id: str, time: float, event: str, value: str, channel: str, option: str,
+            service: str, level: str, group: str) -> None:
+        self.rows.append((id, time, event, value, channel, option, service, level, group))
+
+    def frame(self) -> pd.DataFrame:
+        if self.rows:
+            columns = list(zip(*self.rows, strict=True))
+            self.parts.append({c: np.asarray(columns[i], dtype=object if c != "time"
+                                             else float) for i, c in enumerate(COLUMNS)})
+        frame = pd.DataFrame({c: np.concatenate([p[c] for p in self.parts]) for c in COLUMNS})
+        event_rank = pd.Categorical(frame["event"], categories=_EVENT_ORDER).codes
+        frame = frame.assign(_rank=event_rank).sort_values(
+            ["time", "_rank"], kind="stable").drop(columns="_rank")
+        return frame.reset_index(drop=True)
+
+
+# Same-instant events of one id are written in life-cycle order.
+_EVENT_ORDER = ("call_queued", "call_answered", "call_abandoned", "opened", "priority",
+                "assigned", "waiting_start", "waiting_end", "resolved", "reopened", "closed")
+
+
+@dataclass
+class _Ticket:
+    """An escalated incident on its way through the resolver groups (pre-sampled)."""
+
+    id: str
+    time: float  # escalated at
+    rank: int
+    group: str
+    attrs: tuple[str, str, str]  # channel, option, service
+    work: float
+    wait: float  # waiting on the user (0: none)
+    split: float  # share of the work done before the wait
+    level3: str  # group it goes on to ("" if none)
+    work3: float
+    reopen: float  # delay from resolution to reopening (0: not reopened)
+    rework: float
+
+
+def simulate_replication(
+    scenario: Scenario, pack: RulePack, seed: np.random.SeedSequence
+) -> Replication:
+    """Simulate ``scenario`` once with ``seed``; the same seed gives the same log."""
+    zone = pack.zone
+    rngs = Streams(seed)
+    begin, start, end = horizon_bounds(scenario, zone)
+    grid = rate_grid(scenario, pack, zone)
+    contacts = draw_contacts(scenario, pack, grid, rngs)
+    calls, emails, run = _level_one(scenario, pack, contacts, rngs, begin, end)
+    log = _Log()
+    ids = np.char.add("C", np.arange(len(contacts)).astype(str)).astype(object)
+    call_log = run.event_log(ids[calls], contacts.option[calls]).frame
+    # A contact's level-1 outcome: when its wait ended (answer, or an agent opening the
+    # e-mail) and when the agent was done with it (NaN: not before the end).
+    picked = np.full(len(contacts), np.nan)
+    done = np.full(len(contacts), np.nan)
+    picked[calls], done[calls] = run.calls.answered, run.calls.released
+    picked[emails], done[emails] = run.emails.started, run.emails.finished
+    tickets = _level_one_tickets(scenario, pack, contacts, ids, picked, done, rngs, log, end)
+    held = _resolve(scenario, pack, tickets, rngs, log, begin, end)
+    frame = _drop_warmup(pd.concat([call_log, log.frame()], ignore_index=True), start)
+    months = MonthGrid(zone, start, end - 1.0)
+    monitors = run.monitors()
+    return Replication(
+        log=EventLog(frame),
+        monitors=monitors[monitors["time"] >= start].reset_index(drop=True),
+        backlog=_backlog(held, months, end),
+        seed=seed,
+    )
+
+
+class _InOrder(Distribution):
+    """Handling times already drawn per contact (by its reason), handed to the contact
+    centre in arrival order: its ``sample`` returns them, whatever generator it gets."""
+
+    def __init__(self, values: np.ndarray):
+        self.values = values
+
+    @property
+    def mean(self) -> float:
+        return float(self.values.mean()) if self.values.size else 0.0
+
+    @property
+    def variance(self) -> float:
+        return float(self.values.var()) if self.values.size else 0.0
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if n != self.values.size:
+            raise ValueError(f"{self.values.size} handling times drawn for {n} contacts")
+        return self.values
+
+
+def _handling(scenario: Scenario, contacts: Contacts, mask: np.ndarray, channel: str,
+              rng: np.random.Generator) -> np.ndarray:
+    """Handling time of each selected contact: its reason's, else its channel's."""
+    reasons = contacts.reason[mask]
+    times = scenario.level_one.handling[channel].sample(rng, int(mask.sum()))
+    for code, reason in scenario.demand.reasons.items():
+        pick = reasons == code
+        if reason.handling is not None and pick.any():
+            times[pick] = reason.handling.sample(rng, int(pick.sum()))
+    surge = reasons == ""  # calls about an outage: information
+    info = [r.handling for r in scenario.demand.reasons.values()
+            if r.kind == "information" and r.handling is not None]
+    if info and surge.any():
+        times[surge] = info[0].sample(rng, int(surge.sum()))
+    return times
+
+
+def _level_one(
+    scenario: Scenario, pack: RulePack, contacts: Contacts, rngs: Streams, begin: float,
+    end: float,
+) -> tuple[np.ndarray, np.ndarray, ContactCentreRun]:
+    """The level-1 queue for every call and e-mail (the contact centre's fast path).
+
+    Agents work the shifts on the business days of the level-1 calendar (nobody on
+    holidays); e-mails wait in a backlog for an agent with no call waiting."""
+    l1 = scenario.level_one
+    calls = contacts.channel == "phone"
+    emails = contacts.channel == "email"
+    calendar = pack.calendar(l1.calendar)
+    staffing = l1.staffing.steps(begin, end, pack.zone, calendar.is_business_day)
+    centre = ContactCentre(
+        handling=_InOrder(_handling(scenario, contacts, calls, "phone", rngs["handling"])),
+        patience=l1.patience,
+        after_call=l1.after_call_work,
+        email_handling=_InOrder(
+            _handling(scenario, contacts, emails, "email", rngs["email_handling"])),
+        group=l1.group,
+    )
+    run = simulate_contact_centre(centre, contacts.time[calls], staffing, end, rngs,
+                                  emails=contacts.time[emails])
+    return calls, emails, run
+
+
+def _level_one_tickets(
+    scenario: Scenario, pack: RulePack, contacts: Contacts, all_ids: np.ndarray,
+    picked: np.ndarray, finished: np.ndarray, rngs: Streams, log: _Log, end: float,
+) -> list[_Ticket]:
+    """Tickets of the contacts level 1 handled: opened, solved at first contact,
+    routed (requests) or escalated (the returned tickets, for the resolver groups)."""
+    l1, esc = scenario.level_one, scenario.escalation
+    handled = np.isfinite(finished) & (contacts.kind != KIND_INFORMATION)
+    idx = np.flatnonzero(handled)
+    ids = all_ids[idx]
+    email = contacts.channel[idx] == "email"
+    # An e-mail becomes a ticket on arrival; a call when the agent answers.
+    opened = np.where(email, contacts.time[idx], picked[idx])
+    done = finished[idx]
+    kind, priority, service = contacts.kind[idx], contacts.priority[idx], contacts.service[idx]
+    attrs = {"channel": contacts.channel[idx], "option": contacts.option[idx],
+             "service": service}
+    log.add_arrays(id=ids, time=opened, event="opened", level="1", group=l1.group, **attrs)
+    incident = kind == KIND_INCIDENT
+    log.add_arrays(id=ids[incident], time=opened[incident], event="priority",
+                   value=priority[incident], **_sub(attrs, incident))
+    log.add_arrays(id=ids, time=opened, event="assigned", value="1", level="1",
+                   group=l1.group, **attrs)
+
+    default = l1.first_contact.get("*", 0.0)
+    p_first = np.array([l1.first_contact.get(s, default) for s in service], dtype=float)
+    solved = incident & (rngs["first_contact"].random(len(idx)) < p_first)
+    closing = done + esc.close_after
+    log.add_arrays(id=ids[solved], time=done[solved], event="resolved", value=FIRST_CONTACT,
+                   level="1", group=l1.group, **_sub(attrs, solved))
+    shut = solved & (closing < end)
+    log.add_arrays(id=ids[shut], time=closing[shut], event="closed", level="1",
+                   group=l1.group, **_sub(attrs, shut))
+
+    _route_requests(scenario, contacts, idx, ids, done, kind == KIND_REQUEST, rngs, log, end)
+
+    up = incident & ~solved
+    groups = np.array([_route(esc.routing, s) for s in service[up]], dtype=object)
+    log.add_arrays(id=ids[up], time=done[up], event="assigned", value="2", level="2",
+                   group=groups, **_sub(attrs, up))
+    return _plan(scenario, pack, ids[up], done[up], priority[up], groups,
+                 [(c, o, s) for c, o, s in zip(attrs["channel"][up], attrs["option"][up],
+                                               service[up], strict=True)], rngs)
+
+
+def _sub(attrs: Mapping[str, np.ndarray], mask: np.ndarray) -> dict[str, np.ndarray]:
+    return {k: v[mask] for k, v in attrs.items()}
+
+
+def _route(routing: Mapping[str, str], service: str) -> str:
+    return routing.get(service, routing.get("*", ""))
+
+
+def _route_requests(
+    scenario: Scenario, contacts: Contacts, idx: np.ndarray, ids: np.ndarray, done: np.ndarray,
+    request: np.ndarray, rngs: Streams, log: _Log, end: float,
+) -> None:
+    """Requests go to the responsible sector, which fulfils them (outside the CAU)."""
+    reasons = contacts.reason[idx]
+    for code, reason in scenario.demand.reasons.items():
+        mask = request & (reasons == code)
+        if not mask.any() or reason.fulfilment is None:
+            continue
+        attrs = {"channel": contacts.channel[idx][mask], "option": contacts.option[idx][mask],
+                 "service": contacts.service[idx][mask]}
+        at = done[mask]
+        log.add_arrays(id=ids[mask], time=at, event="assigned", value="2", level="2",
+                       group=reason.sector, **attrs)
+        fulfilled = at + reason.fulfilment.sample(rngs["requests"], int(mask.sum()))
+        ok = fulfilled < end
+        log.add_arrays(id=ids[mask][ok], time=fulfilled[ok], event="resolved", value=FULFILLED,
+                       level="2", group=reason.sector, **_sub(attrs, ok))
+        closed = fulfilled + scenario.escalation.close_after
+        shut = closed < end
+        log.add_arrays(id=ids[mask][shut], time=closed[shut], event="closed", level="2",
+                       group=reason.sector, **_sub(attrs, shut))
+
+
+def _plan(
+    scenario: Scenario, pack: RulePack, ids: np.ndarray, times: np.ndarray,
+    priorities: np.ndarray, groups: np.ndarray, attrs: list[tuple[str, str, str]],
+    rngs: Streams,
+) -> list[_Ticket]:
+    """Pre-sample everything that will happen to each escalated ticket."""
+    esc = scenario.escalation
+    n = len(ids)
+    work, work3 = np.zeros(n), np.zeros(n)
+    level3 = np.full(n, "", dtype=object)
+    p3 = np.array([esc.groups[g].escalate_probability for g in groups], dtype=float)
+    up = rngs["escalation"].random(n) < p3
+    for i in np.flatnonzero(up):
+        level3[i] = esc.groups[groups[i]].escalate_to or ""
+    for column, names in ((work, groups), (work3, level3)):
+        for name in set(names) - {""}:
+            for code, dist in esc.groups[name].work.items():
+                mask = (names == name) & (priorities == code)
+                if mask.any():
+                    column[mask] = dist.sample(rngs["work"], int(mask.sum()))
+    wait, split = np.zeros(n), rngs["waiting"].random(n)
+    if esc.waiting is not None:
+        waits = rngs["waiting"].random(n) < esc.waiting.probability
+        wait[waits] = esc.waiting.duration.sample(rngs["waiting"], int(waits.sum()))
+    reopen, rework = np.zeros(n), np.zeros(n)
+    if esc.reopen is not None:
+        again = rngs["reopen"].random(n) < esc.reopen.probability
+        reopen[again] = esc.reopen.after.sample(rngs["reopen"], int(again.sum()))
+        rework[again] = esc.reopen.work.sample(rngs["reopen"], int(again.sum()))
+    ranks = {code: i + 1 for i, code in enumerate(pack.priority_codes)}
+    return [
+        _Ticket(str(ids[i]), float(times[i]), ranks[priorities[i]], str(groups[i]), attrs[i],
+                float(work[i]), float(wait[i]), float(split[i]), str(level3[i]),
+                float(work3[i]), float(reopen[i]), float(rework[i]))
+        for i in range(n)
+    ]
+
+
+def _resolve(
+    scenario: Scenario, pack: RulePack, tickets: list[_Ticket],
+    rngs: Streams, log: _Log, begin: float, end: float,
+) -> list[tuple[str, float, float]]:
+    """Run the escalated tickets and the outages' incidents through the resolver
+    groups; returns every stay of a ticket in a group as (group, from, to)."""
+    esc = scenario.escalation
+    env = simpy.Environment(initial_time=begin)
+    codes = pack.priority_codes
+    around_clock = [i + 1 for i, c in enumerate(codes)
+                    if pack.calendar(pack.resolution_target(c).calendar).always_open]
+    teams = {}
+    for name, group in esc.groups.items():
+        opens, closes = pack.calendar(group.calendar).open_intervals(begin, end)
+        teams[name] = ResolverTeam(env, name, group.headcount, group.on_call, opens, closes,
+                                   around_clock=around_clock, preempting=(1,))
+    waiting = None
+    if esc.waiting is not None:
+        waiting = pack.calendar(esc.waiting.calendar).open_intervals(begin, end + 90 * 86400)
+    held: list[tuple[str, float, float]] = []
+    stays: dict[str, tuple[str, float]] = {}
+
+    def life(t: _Ticket) -> Generator[simpy.Event, Any, None]:
+        channel, option, service = t.attrs
+
+        def write(event: str, value: str = "", level: str = "", group: str = "") -> None:
+            log.add(t.id, env.now, event, value, channel, option, service, level, group)
+
+        if t.time > env.now:
+            yield env.timeout(t.time - env.now)
+        stays[t.id] = (t.group, env.now)
+        team = teams[t.group]
+        if t.wait > 0 and waiting is not None:
+            yield from team.serve(t.rank, t.work * t.split)
+            write("waiting_start", level="2", group=t.group)
+            reply = next_open(waiting[0], waiting[1], env.now + t.wait)
+            yield env.timeout(reply - env.now)
+            write("waiting_end", level="2", group=t.group)
+            yield from team.serve(t.rank, t.work * (1.0 - t.split))
+        else:
+            yield from team.serve(t.rank, t.work)
+        level = "2"
+        if t.level3:
+            held.append((t.group, stays[t.id][1], env.now))
+            stays[t.id] = (t.level3, env.now)
+            team, level = teams[t.level3], "3"
+            write("assigned", "3", "3", t.level3)
+            yield from team.serve(t.rank, t.work3)
+        holder = stays.pop(t.id)
+        held.append((holder[0], holder[1], env.now))
+        write("resolved", level=level, group=holder[0])
+        if t.reopen > 0:
+            yield env.timeout(t.reopen)
+            write("reopened", level=level, group=holder[0])
+            stays[t.id] = (holder[0], env.now)
+            yield from team.serve(t.rank, t.rework)
+            held.append((holder[0], stays.pop(t.id)[1], env.now))
+            write("resolved", level=level, group=holder[0])
+        yield env.timeout(esc.close_after)
+        write("closed", level=level, group=holder[0])
+
+    for ticket in tickets:
+        env.process(life(ticket))
+    for k in range(len(scenario.demand.outages)):
+        env.process(life(_outage_ticket(scenario, pack, k, log)))
+    env.run(until=end)
+    held.extend((group, since, float("inf")) for group, since in stays.values())
+    return held
+
+
+def _outage_ticket(scenario: Scenario, pack: RulePack, k: int, log: _Log) -> _Ticket:
+    """The incident a declared outage opens: worked for the outage's duration."""
+    outage = scenario.demand.outages[k]
+    group = outage.group or _route(scenario.escalation.routing, outage.service)
+    option = pack.catalogue.option_of(outage.service) if pack.catalogue else ""
+    at = outage.start.timestamp()
+    tid = f"P{k + 1:04d}"
+    for event, value, level in (("opened", "", "2"), ("priority", outage.priority, "2"),
+                                ("assigned", "2", "2")):
+        log.add(tid, at, event, value, "", option, outage.service, level, group)
+    rank = pack.priority_codes.index(outage.priority) + 1
+    return _Ticket(tid, at, rank, group, ("", option, outage.service), outage.duration,
+                   0.0, 0.0, "", 0.0, 0.0, 0.0)
+
+
+def _drop_warmup(frame: pd.DataFrame, start: float) -> pd.DataFrame:
+    """Leave out what the warm-up finished: calls queued before the horizon and tickets
+    resolved before it (tickets still open at its start are the carried-over backlog)."""
+    times = frame["time"].to_numpy()
+    events = frame["event"].to_numpy()
+    early = times < start
+    gone_calls = set(frame["id"].to_numpy()[early & (events == "call_queued")])
+    gone_tickets = set(frame["id"].to_numpy()[early & (events == "resolved")])
+    ids = frame["id"].to_numpy()
+    is_call = np.isin(events, ("call_queued", "call_answered", "call_abandoned"))
+    drop = np.where(is_call, np.isin(ids, list(gone_calls)), np.isin(ids, list(gone_tickets)))
+    return frame[~drop].reset_index(drop=True)
+
+
+def _backlog(held: list[tuple[str, float, float]], months: MonthGrid, end: float
+             ) -> pd.DataFrame:
+    """Open tickets per group at the end of each month of the horizon (the last one at
+    the horizon's end)."""
+    ends = np.minimum(months.ends, end)
+    stays = pd.DataFrame(held, columns=["group", "since", "until"])
+    rows = []
+    for label, at in zip(months.labels, ends, strict=True):
+        inside = stays[(stays["since"] <= at) & (stays["until"] > at)]
+        counts = inside.groupby("group").size()
+        for group in sorted(stays["group"].unique()):
+            rows.append({"month": label, "group": group, "open_tickets": int(counts.get(group, 0))})
+    return pd.DataFrame(rows, columns=["month", "group", "open_tickets"])
+
+

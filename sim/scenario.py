@@ -1,0 +1,206 @@
+"""A scenario of the CAU as plain typed objects: what a planner declares, nothing computed.
+
+A :class:`Scenario` says which rule pack judges it (and which targets a manager tries
+instead), the horizon, the demand, the level-1 contact centre and the escalation to the
+resolver groups. The YAML file is only a thin layer that builds exactly these objects
+(:mod:`sim.scenario_loader`); code may build them directly. Durations are seconds,
+shares and probabilities fractions, distributions :class:`sim.distributions.Distribution`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from .distributions import Distribution
+from .staffing import Staffing
+
+Channel = Literal["phone", "email"]
+CHANNELS: tuple[Channel, ...] = ("phone", "email")
+ReasonKind = Literal["incident", "request", "information"]
+REASON_KINDS: tuple[ReasonKind, ...] = ("incident", "request", "information")
+HALF_HOURS_PER_WEEK = 336
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The simulated days: ``days`` local days from ``start``, after ``warmup_days`` of
+    warm-up whose finished work is dropped (tickets still open at ``start`` are kept,
+    as the backlog the CAU carries into the horizon)."""
+
+    start: date
+    days: int
+    warmup_days: int = 0
+
+
+@dataclass(frozen=True)
+class WeeklyProfile:
+    """Relative arrival weight of each half-hour of the local week (Monday 00:00 first).
+
+    Only the shape matters: volumes are spread over a month's open half-hours in
+    proportion to these weights.
+    """
+
+    name: str
+    weights: tuple[float, ...]  # HALF_HOURS_PER_WEEK values, >= 0
+
+
+@dataclass(frozen=True)
+class ContactReason:
+    """Why a user contacts the CAU, and what becomes of the contact.
+
+    ``incident``: a ticket, classified, solved at level 1 or escalated; ``request``: a
+    ticket routed to the responsible ``sector``, which fulfils it in ``fulfilment``
+    (outside the CAU's targets); ``information``: a short contact, no ticket.
+    ``handling`` replaces the channel's handling time for this reason when given.
+    """
+
+    code: str
+    kind: ReasonKind
+    handling: Distribution | None = None
+    sector: str = ""
+    fulfilment: Distribution | None = None
+
+
+@dataclass(frozen=True)
+class IncidentMix:
+    """How incidents' priorities arise: attributes drawn independently from declared
+    shares and classified by the rule pack, or a priority mix given directly."""
+
+    attributes: Mapping[str, Mapping[Any, float]] = field(default_factory=dict)
+    priorities: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One flow of contacts: a channel (and phone option), its monthly volume, when it
+    arrives (weekly profile within the calendar's open hours) and what it is about."""
+
+    channel: Channel
+    option: str  # "1" / "2" for phone, "" for e-mail
+    volumes: Mapping[str, float]  # "YYYY-MM" → contacts; key "*" for every other month
+    profile: str  # name of a WeeklyProfile
+    calendar: str  # rule-pack calendar during which these contacts arrive
+    reasons: Mapping[str, float]  # contact reason code → share (sums to 1)
+    services: Mapping[str, float]  # catalogue service → share of tickets (sums to 1)
+    incidents: IncidentMix | None = None  # None: the demand's mix
+
+    @property
+    def name(self) -> str:
+        return self.channel + (f" option {self.option}" if self.option else "")
+
+    def volume(self, month: str) -> float:
+        """Contacts declared for the local month ``"YYYY-MM"``."""
+        return self.volumes.get(month, self.volumes.get("*", 0.0))
+
+
+@dataclass(frozen=True)
+class Outage:
+    """A service down from ``start`` for ``duration``: one incident of ``priority`` opened
+    at the start, worked by ``group`` (None: the service's routing) for the duration, and
+    ``surge_calls`` extra calls (expected) spread over ``surge_over`` about it."""
+
+    service: str
+    start: datetime  # timezone-aware
+    duration: float
+    priority: str
+    surge_calls: float
+    surge_over: float
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Demand:
+    """Every stream of contacts, and what shapes and multiplies them."""
+
+    streams: tuple[Stream, ...]
+    profiles: Mapping[str, WeeklyProfile]
+    reasons: Mapping[str, ContactReason]
+    incidents: IncidentMix
+    outages: tuple[Outage, ...] = ()
+    scale: float = 1.0  # a planner's "what if volume is 15 % higher": 1.15
+    growth_per_year: float = 0.0  # compounding from the horizon's start
+
+
+@dataclass(frozen=True)
+class LevelOne:
+    """The CAU's agents: who is on duty, how long a contact takes, what they solve.
+
+    E-mails wait in a backlog and are worked by agents on duty when no call waits."""
+
+    group: str
+    staffing: Staffing
+    handling: Mapping[str, Distribution]  # channel → handling time
+    patience: Distribution  # callers' patience before hanging up
+    first_contact: Mapping[str, float]  # service → P(incident solved at first contact); "*"
+    calendar: str  # agents work their shifts on its business days (nobody on holidays)
+    after_call_work: Distribution | None = None
+
+
+@dataclass(frozen=True)
+class ResolverGroup:
+    """A level-2 or level-3 team: ``headcount`` during its ``calendar``'s hours (the only
+    hours it works P3–P5), ``on_call`` people outside them for P1–P2, work time per
+    priority, and where it sends what it cannot solve."""
+
+    name: str
+    level: int
+    headcount: int
+    on_call: int
+    calendar: str
+    work: Mapping[str, Distribution]  # priority code → work time
+    escalate_to: str | None = None
+    escalate_probability: float = 0.0
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Waiting on the user: with ``probability`` a ticket at level 2 pauses partway for
+    ``duration``; the user answers only while ``calendar`` is open."""
+
+    probability: float
+    duration: Distribution
+    calendar: str
+
+
+@dataclass(frozen=True)
+class Reopen:
+    """With ``probability`` a resolved ticket is reopened ``after`` its resolution (and
+    worked again by the group that resolved it for ``work``); otherwise it is closed
+    ``close_after`` its resolution."""
+
+    probability: float
+    after: Distribution
+    work: Distribution
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Beyond level 1: the level-2 group of each service and the resolver groups."""
+
+    routing: Mapping[str, str]  # service → level-2 group
+    groups: Mapping[str, ResolverGroup]
+    waiting: Waiting | None = None
+    reopen: Reopen | None = None
+    close_after: float = 2 * 86400.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything one simulation needs besides the rule pack and a seed."""
+
+    name: str
+    rule_pack: str  # a path (resolved against the scenario's folder) or a shipped pack name
+    horizon: Horizon
+    demand: Demand
+    level_one: LevelOne
+    escalation: Escalation
+    targets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.source).parent if self.source else Path.cwd()

@@ -1,0 +1,568 @@
+"""Scenario files (YAML) → :class:`sim.scenario.Scenario`, validated like a rule pack.
+
+Every problem of a file is reported at once, each with its line, key path, what was
+expected, what was found and a "did you mean" for a misspelt key or name. Names are
+checked against what they refer to: the rule pack (priorities, calendars, classification
+fields and their values, catalogue services), the scenario's own profiles, contact
+reasons and resolver groups.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from rules.document import Document, Node
+from rules.errors import CauError, Problem, ValidationError
+from rules.loader import load_rule_pack
+from rules.pack import RulePack
+
+from .distributions import Distribution, parse_distribution
+from .scenario import (
+    CHANNELS,
+    HALF_HOURS_PER_WEEK,
+    REASON_KINDS,
+    ContactReason,
+    Demand,
+    Escalation,
+    Horizon,
+    IncidentMix,
+    LevelOne,
+    Outage,
+    Reopen,
+    ResolverGroup,
+    Scenario,
+    Stream,
+    Waiting,
+    WeeklyProfile,
+)
+from .staffing import parse_staffing
+
+T = TypeVar("T")
+VERSION = 1
+MAX_DAYS = 366
+SHARE_TOLERANCE = 1e-6
+_TOP_REQUIRED = ("version", "name", "rule_pack", "horizon", "demand", "level_one", "escalation")
+_TOP_OPTIONAL = ("targets", "description")
+_DAYS = {
+    **{d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{d: i for i, d in enumerate(("lun", "mar", "mer", "jeu", "ven", "sam", "dim"))},
+}
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):(00|30)$")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def load_scenario(path: str | Path) -> tuple[Scenario, RulePack]:
+    """Load a scenario file and the rule pack it names (with its target overrides
+    applied). Raises :class:`ValidationError` listing every problem of the file."""
+    return read_scenario(Document.from_path(path))
+
+
+def read_scenario(doc: Document) -> tuple[Scenario, RulePack]:
+    """Build the scenario from a parsed document; raise every problem found, at once."""
+    root = doc.root()
+    if not root.mapping(required=_TOP_REQUIRED, optional=_TOP_OPTIONAL):
+        doc.raise_problems()
+    if root["version"].number(integer=True) not in (None, VERSION):
+        root["version"].report(f"version {VERSION}")
+    name = root["name"].str() or ""
+    pack = _pack(root, doc)
+    if pack is None:  # nothing can be checked against an unreadable pack
+        doc.raise_problems()
+        raise AssertionError("unreachable: a missing pack is a recorded problem")
+    horizon = _horizon(root["horizon"])
+    demand = _demand(root["demand"], pack, horizon)
+    level_one = _level_one(root["level_one"], pack)
+    escalation = _escalation(root["escalation"], pack)
+    if demand is not None and level_one is not None and escalation is not None:
+        _check_services(root, demand, level_one, escalation, pack)
+    doc.raise_problems()
+    assert horizon and demand and level_one and escalation  # each None recorded a problem
+    scenario = Scenario(
+        name=name,
+        rule_pack=str(root["rule_pack"].value),
+        horizon=horizon,
+        demand=demand,
+        level_one=level_one,
+        escalation=escalation,
+        targets=dict(root["targets"].value or {}),
+        source=doc.name,
+    )
+    return scenario, pack
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _named(node: Node, choices: Collection[str], what: str) -> str | None:
+    value = node.choice(choices, what)
+    return None if value is None else str(value)
+
+
+def _shares(
+    node: Node, keys: Callable[[Node], Any], *, whole: bool = True
+) -> dict[Any, float] | None:
+    """A mapping name → share ("60%" or 0.6); with ``whole`` the shares sum to 100 %.
+
+    ``keys(node_of_key)`` checks each key (returning None after recording a problem).
+    """
+    if not isinstance(node.value, dict) or not node.value:
+        node.report("a mapping of names to shares such as {a: 60%, b: 40%}")
+        return None
+    shares: dict[Any, float] = {}
+    ok = True
+    for _key, child in node.items():
+        checked = keys(child)
+        share = child.percent()
+        if checked is None or share is None:
+            ok = False
+        else:
+            shares[checked] = share
+    if ok and whole and abs(sum(shares.values()) - 1.0) > SHARE_TOLERANCE:
+        node.report("shares that add up to 100 %", f"{sum(shares.values()):.2%}")
+        return None
+    return shares if ok else None
+
+
+def _key_choice(choices: Mapping[str, Any] | tuple[str, ...], what: str) -> Callable[[Node], Any]:
+    def check(child: Node) -> Any:
+        key = child.key
+        if key in choices:
+            return key
+        child.doc.report(child.path, f"{what} {', '.join(map(str, list(choices)[:12]))}",
+                         f'"{key}"', _did_you_mean(key, choices))
+        return None
+
+    return check
+
+
+def _did_you_mean(word: Any, choices: Any) -> str | None:
+    from rules.document import did_you_mean
+
+    return did_you_mean(str(word), choices)
+
+
+def _distribution(node: Node) -> Distribution | None:
+    return parse_distribution(node)
+
+
+def _section(node: Node, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> bool:
+    """Check a section's keys (recording problems); True when it is a mapping whose
+    present keys are worth reading on, so that one missing key hides nothing else."""
+    node.mapping(required=required, optional=optional)
+    return isinstance(node.value, dict)
+
+
+def _read(node: Node, key: str, parse: Callable[[Node], T | None]) -> T | None:
+    """``parse`` of a present key; None for an absent one (already reported missing)."""
+    return parse(node[key]) if node.has(key) else None
+
+
+def _all(values: Mapping[Any, T | None]) -> dict[Any, T] | None:
+    """The mapping when every value is set (None after a recorded problem)."""
+    if any(v is None for v in values.values()):
+        return None
+    return {k: v for k, v in values.items() if v is not None}
+
+
+# -- sections -----------------------------------------------------------------------------
+def _pack(root: Node, doc: Document) -> RulePack | None:
+    node = root["rule_pack"]
+    ref = node.str()
+    if ref is None:
+        return None
+    candidate = Path(doc.name).parent / ref
+    try:
+        pack = load_rule_pack(candidate if candidate.exists() else ref)
+    except ValidationError as exc:
+        node.report("a valid rule pack", f'"{ref}" with {len(exc.problems)} problem(s)')
+        doc.problems.extend(exc.problems)
+        return None
+    except CauError as exc:
+        node.report("a rule pack file or the name of a shipped pack", str(exc))
+        return None
+    if root.has("targets"):
+        overrides = root["targets"]
+        if not isinstance(overrides.value, dict) or not all(
+            isinstance(v, dict) for v in overrides.value.values()
+        ):
+            overrides.report('a mapping such as {P3: {threshold: 8h, goal: 85%}}')
+            return pack
+        try:
+            pack = pack.with_targets(overrides.value)
+        except ValidationError as exc:
+            for problem in exc.problems:
+                overrides.doc.report((*overrides.path, *problem.path.split(".")),
+                                     problem.expected, problem.found, problem.suggestion)
+    return pack
+
+
+def _horizon(node: Node) -> Horizon | None:
+    if not node.mapping(required=("start", "days"), optional=("warmup",)):
+        return None
+    start = node["start"].convert(_date, 'a date such as 2026-03-01')
+    days = node["days"].number(low=1, high=MAX_DAYS, integer=True)
+    warmup = 0.0
+    if node.has("warmup"):
+        warmup = node["warmup"].duration() or 0.0
+        if warmup % 86400:
+            node["warmup"].report('whole days such as "7d"')
+    if start is None or days is None:
+        return None
+    return Horizon(start, int(days), int(warmup // 86400))
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        raise ValueError("a date, not an instant")
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _horizon_months(horizon: Horizon | None, zone: str) -> list[str]:
+    if horizon is None:
+        return []
+    days = (horizon.start + timedelta(days=k) for k in range(horizon.days))
+    return sorted({f"{d.year:04d}-{d.month:02d}" for d in days})
+
+
+def _demand(node: Node, pack: RulePack, horizon: Horizon | None) -> Demand | None:
+    if not node.mapping(required=("profiles", "reasons", "incidents", "streams"),
+                        optional=("outages", "scale", "growth_per_year")):
+        return None
+    scale = node["scale"].number(low=0.0) if node.has("scale") else 1.0
+    growth = node["growth_per_year"].percent() if node.has("growth_per_year") else 0.0
+    profiles = _all({k: _profile(str(k), p) for k, p in node["profiles"].items()})
+    reasons = _all({k: _reason(str(k), r) for k, r in node["reasons"].items()})
+    incidents = _incident_mix(node["incidents"], pack)
+    zone = pack.zone
+    months = _horizon_months(horizon, zone)
+    streams = [_stream(s, pack, profiles or {}, reasons or {}, months)
+               for s in node["streams"].list()]
+    outages = [_outage(o, pack, zone) for o in node["outages"].list()] if node.has(
+        "outages") else []
+    if reasons is not None and outages and not any(
+        r.kind == "information" for r in reasons.values()
+    ):
+        node["outages"].report("a contact reason of kind information (the surge's calls)",
+                               "none declared")
+    pairs = [(s.channel, s.option) for s in streams if s is not None]
+    for i, pair in enumerate(pairs):
+        if pair in pairs[:i]:
+            node["streams"].report("one stream per channel and option", f"{pair} twice")
+    parts = (scale, growth, profiles, reasons, incidents)
+    if any(p is None for p in parts) or None in streams or None in outages:
+        return None
+    assert scale is not None and growth is not None and profiles and reasons and incidents
+    return Demand(
+        streams=tuple(s for s in streams if s is not None),
+        profiles=profiles,
+        reasons=reasons,
+        incidents=incidents,
+        outages=tuple(o for o in outages if o is not None),
+        scale=scale,
+        growth_per_year=growth,
+    )
+
+
+def _profile(name: str, node: Node) -> WeeklyProfile | None:
+    """``days`` (weekday → weight) × ``hours`` ("HH:MM" on a half-hour → weight, held
+    until the next listed time; 0 before the first)."""
+    if not node.mapping(required=("days", "hours")):
+        return None
+    days = [0.0] * 7
+    for key, child in node["days"].items():
+        if key not in _DAYS:
+            child.doc.report(child.path, "a weekday (mon…sun or lun…dim)", f'"{key}"',
+                             _did_you_mean(key, _DAYS))
+            continue
+        days[_DAYS[key]] = child.number(low=0.0) or 0.0
+    steps: list[tuple[int, float]] = []
+    for key, child in node["hours"].items():
+        match = _CLOCK.match(str(key))
+        if not match:
+            child.doc.report(child.path, 'a half-hour such as "07:30" (quoted)', repr(key))
+            continue
+        steps.append((int(match.group(1)) * 2 + (match.group(2) == "30"),
+                      child.number(low=0.0) or 0.0))
+    if not steps or not any(w for _, w in steps) or not any(days):
+        node.report("some half-hour with a weight above zero", "all zero")
+        return None
+    day = [0.0] * 48
+    for (slot, weight), (end, _) in zip(sorted(steps), [*sorted(steps)[1:], (48, 0.0)],
+                                        strict=True):
+        day[slot:end] = [weight] * (end - slot)
+    weights = tuple(d * h for d in days for h in day)
+    assert len(weights) == HALF_HOURS_PER_WEEK
+    return WeeklyProfile(name, weights)
+
+
+def _reason(code: str, node: Node) -> ContactReason | None:
+    if not node.mapping(required=("kind",), optional=("handling", "sector", "fulfilment")):
+        return None
+    kind = node["kind"].choice(REASON_KINDS, "a kind:")
+    handling = _distribution(node["handling"]) if node.has("handling") else None
+    if kind == "request":
+        if not node.mapping(required=("kind", "sector", "fulfilment"), optional=("handling",)):
+            return None
+        sector = node["sector"].str()
+        fulfilment = _distribution(node["fulfilment"])
+        if sector is None or fulfilment is None:
+            return None
+        return ContactReason(code, "request", handling, sector, fulfilment)
+    for key in ("sector", "fulfilment"):
+        if node.has(key):
+            node[key].report(f'no "{key}" (only a request is routed to a sector)', key)
+    if kind is None or (node.has("handling") and handling is None):
+        return None
+    return ContactReason(code, kind, handling)
+
+
+def _incident_mix(node: Node, pack: RulePack) -> IncidentMix | None:
+    """``{priorities: {P3: 20%, …}}`` or ``{attributes: {field: {value: share}}}`` with
+    a mix for every field the pack's classification reads."""
+    if not node.mapping(optional=("attributes", "priorities")):
+        return None
+    forms = [k for k in ("attributes", "priorities") if node.has(k)]
+    if len(forms) != 1:
+        node.report('exactly one of "attributes" or "priorities"',
+                    " and ".join(forms) if forms else "neither")
+        return None
+    if forms[0] == "priorities":
+        mix = _shares(node["priorities"], _key_choice(pack.priority_codes, "a priority:"))
+        return None if mix is None else IncidentMix(priorities=mix)
+    attributes: dict[str, dict[Any, float] | None] = {}
+    fields = {f.code: f for f in pack.classification.fields}
+    for code, child in node["attributes"].items():
+        field = pack.fields.get(code)
+        if field is None:
+            child.doc.report(child.path, "a classification field of the rule pack",
+                             f'"{code}"', _did_you_mean(code, pack.fields))
+            continue
+
+        def value_of(key_node: Node, field: Any = field) -> Any:
+            value = key_node.key
+            if field.allows(value):
+                return value
+            key_node.doc.report(key_node.path, field.expected(), repr(value),
+                                _did_you_mean(value, field.values) if field.values else None)
+            return None
+
+        attributes[code] = _shares(child, value_of)
+    missing = [c for c in fields if c not in attributes]
+    if missing:
+        node["attributes"].report("a mix for every field the classification reads",
+                                  "none for " + ", ".join(missing))
+        return None
+    checked = _all(attributes)
+    return None if checked is None else IncidentMix(attributes=checked)
+
+
+def _stream(
+    node: Node, pack: RulePack, profiles: Mapping[str, WeeklyProfile],
+    reasons: Mapping[str, ContactReason], months: list[str],
+) -> Stream | None:
+    if not _section(node, ("channel", "per_month", "profile", "calendar", "reasons",
+                           "services"), ("option", "incidents")):
+        return None
+    channel = _read(node, "channel", lambda n: n.choice(CHANNELS, "a channel:"))
+    options = [o.code for o in pack.catalogue.phone_options] if pack.catalogue else []
+    option = ""
+    if channel == "phone":
+        option = _named(node["option"], options, "a phone option:") or ""
+    elif node.has("option"):
+        node["option"].report("no option (only phone calls choose one)")
+    volumes = _read(node, "per_month", lambda n: _volumes(n, months))
+    profile = _read(node, "profile", lambda n: _named(n, profiles, "a declared profile:"))
+    calendar = _read(node, "calendar",
+                     lambda n: _named(n, pack.calendars, "a calendar of the rule pack:"))
+    mix = _read(node, "reasons",
+                lambda n: _shares(n, _key_choice(reasons, "a declared contact reason:")))
+    allowed = _services(pack, option)
+    services = _read(node, "services",
+                     lambda n: _shares(n, _key_choice(allowed, "a service of this option:")))
+    incidents = _incident_mix(node["incidents"], pack) if node.has("incidents") else None
+    if None in (channel, volumes, profile, calendar, mix, services) or (
+        node.has("incidents") and incidents is None
+    ):
+        return None
+    assert channel and volumes is not None and profile and calendar and mix and services
+    return Stream(channel, option, volumes, profile, calendar, mix, services, incidents)
+
+
+def _services(pack: RulePack, option: str) -> tuple[str, ...]:
+    if pack.catalogue is None:
+        return ()
+    return tuple(s.fr for o in pack.catalogue.phone_options if option in ("", o.code)
+                 for s in o.services)
+
+
+def _volumes(node: Node, months: list[str]) -> dict[str, float] | None:
+    """A number for every month, or ``{"2026-03": 4300, "*": 4100}``; each horizon month
+    must have one."""
+    if not isinstance(node.value, dict):
+        volume = node.number(low=0.0)
+        return None if volume is None else {"*": volume}
+    volumes: dict[str, float] = {}
+    for key, child in node.items():
+        if key != "*" and not _MONTH.match(str(key)):
+            child.doc.report(child.path, 'a month "YYYY-MM" (quoted) or "*"', repr(key))
+            continue
+        number = child.number(low=0.0)
+        if number is not None:
+            volumes[str(key)] = number
+    missing = [m for m in months if m not in volumes and "*" not in volumes]
+    if missing:
+        node.report("a volume for every month of the horizon", "none for " + ", ".join(missing))
+        return None
+    return volumes
+
+
+def _outage(node: Node, pack: RulePack, zone: str) -> Outage | None:
+    if not node.mapping(required=("service", "start", "duration", "priority"),
+                        optional=("surge", "group")):
+        return None
+    service = _named(node["service"], _services(pack, ""), "a catalogue service:")
+    start = node["start"].convert(lambda v: _instant(v, zone),
+                                  'a local time such as "2026-03-10 09:30"')
+    duration = node["duration"].duration()
+    priority = _named(node["priority"], pack.priority_codes, "a priority:")
+    calls, over = 0.0, duration
+    if node.has("surge"):
+        surge = node["surge"]
+        if surge.mapping(required=("calls",), optional=("over",)):
+            calls = surge["calls"].number(low=0.0) or 0.0
+            over = surge["over"].duration() if surge.has("over") else duration
+    group = node["group"].str() if node.has("group") else None
+    if None in (service, start, duration, priority, over):
+        return None
+    assert service and start and duration and priority and over
+    return Outage(service, start, duration, priority, calls, over, group)
+
+
+def _instant(value: Any, zone: str) -> datetime:
+    stamp = pd.Timestamp(str(value))
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(zone)
+    return stamp.to_pydatetime()
+
+
+def _level_one(node: Node, pack: RulePack) -> LevelOne | None:
+    if not node.mapping(required=("group", "staffing", "handling", "patience", "first_contact",
+                                  "calendar"), optional=("after_call_work",)):
+        return None
+    group = node["group"].str()
+    staffing = parse_staffing(node["staffing"])
+    handling: dict[str, Distribution | None] = {}
+    if node["handling"].mapping(required=CHANNELS):
+        handling = {c: _distribution(node["handling"][c]) for c in CHANNELS}
+    patience = _distribution(node["patience"])
+    acw = _distribution(node["after_call_work"]) if node.has("after_call_work") else None
+    first = _shares(node["first_contact"],
+                    _key_choice(("*", *_services(pack, "")), 'a service or "*":'), whole=False)
+    calendar = _named(node["calendar"], pack.calendars, "a calendar of the rule pack:")
+    checked = _all(handling)
+    if None in (group, staffing, checked, patience, first, calendar) or (
+        node.has("after_call_work") and acw is None
+    ):
+        return None
+    assert group and staffing and checked and patience and first is not None and calendar
+    return LevelOne(group, staffing, checked, patience, first, calendar, acw)
+
+
+def _escalation(node: Node, pack: RulePack) -> Escalation | None:
+    if not node.mapping(required=("routing", "groups"),
+                        optional=("waiting", "reopen", "close_after")):
+        return None
+    declared = node["groups"].value
+    names = tuple(str(k) for k in declared) if isinstance(declared, dict) else ()
+    groups = _all({str(k): _group(str(k), g, pack, names) for k, g in node["groups"].items()})
+    routing = {}
+    for service, child in node["routing"].items():
+        if service not in _services(pack, "") and service != "*":
+            child.doc.report(child.path, 'a catalogue service or "*"', f'"{service}"',
+                             _did_you_mean(service, _services(pack, "")))
+        target = _named(child, names, "a declared group:")
+        if target is not None:
+            routing[str(service)] = target
+    waiting = None
+    if node.has("waiting"):
+        w = node["waiting"]
+        if w.mapping(required=("probability", "duration", "calendar")):
+            p, d = w["probability"].percent(), _distribution(w["duration"])
+            cal = _named(w["calendar"], pack.calendars, "a calendar of the rule pack:")
+            waiting = Waiting(p, d, cal) if None not in (p, d, cal) else None  # type: ignore[arg-type]
+    reopen = None
+    if node.has("reopen"):
+        r = node["reopen"]
+        if r.mapping(required=("probability", "after", "work")):
+            p, a, wk = r["probability"].percent(), _distribution(r["after"]), _distribution(
+                r["work"])
+            reopen = Reopen(p, a, wk) if None not in (p, a, wk) else None  # type: ignore[arg-type]
+    close_after = node["close_after"].duration() if node.has("close_after") else 2 * 86400.0
+    if groups is None or close_after is None:
+        return None
+    return Escalation(routing, groups, waiting, reopen, close_after)
+
+
+def _group(name: str, node: Node, pack: RulePack, names: tuple[str, ...]
+           ) -> ResolverGroup | None:
+    if not _section(node, ("level", "headcount", "calendar", "work"), ("on_call", "escalate")):
+        return None
+    level = _read(node, "level", lambda n: n.number(low=2, high=3, integer=True))
+    headcount = _read(node, "headcount", lambda n: n.number(low=1, integer=True))
+    on_call = node["on_call"].number(low=0, integer=True) if node.has("on_call") else 0
+    calendar = _read(node, "calendar",
+                     lambda n: _named(n, pack.calendars, "a calendar of the rule pack:"))
+    work: dict[str, Distribution | None] = {"": None}
+    if _section(node["work"], pack.priority_codes):
+        work = {p: _read(node["work"], p, _distribution) for p in pack.priority_codes}
+    to, probability = None, 0.0
+    if node.has("escalate"):
+        e = node["escalate"]
+        if e.mapping(required=("to", "probability")):
+            to = _named(e["to"], [n for n in names if n != name], "another declared group:")
+            probability = e["probability"].percent() or 0.0
+    checked = _all(work)
+    if None in (level, headcount, on_call, calendar, checked):
+        return None
+    assert level and headcount and on_call is not None and calendar and checked
+    return ResolverGroup(name, int(level), int(headcount), int(on_call), calendar, checked,
+                         to, probability)
+
+
+def _check_services(
+    root: Node, demand: Demand, level_one: LevelOne, escalation: Escalation, pack: RulePack
+) -> None:
+    """Every service a ticket may concern is routed to a level-2 group."""
+    routed = escalation.routing
+    used = {s for st in demand.streams for s in st.services} | {
+        o.service for o in demand.outages}
+    missing = sorted(s for s in used if s not in routed and "*" not in routed)
+    if missing:
+        root["escalation"]["routing"].report("a group for every service tickets concern",
+                                             "none for " + ", ".join(f'"{m}"' for m in missing))
+    for name, group in escalation.groups.items():
+        if group.level == 2 or name not in routed.values():
+            continue
+        root["escalation"]["routing"].report("level-2 groups as routing targets",
+                                             f'"{name}" (level {group.level})')
+    for i, outage in enumerate(demand.outages):
+        if outage.group is not None and outage.group not in escalation.groups:
+            root["demand"]["outages"][i]["group"].report(
+                "a declared group", f'"{outage.group}"',
+                _did_you_mean(outage.group, escalation.groups))
+    del level_one, pack
+
+
+def problems_of(path: str | Path) -> list[Problem]:
+    """Every problem of a scenario file (empty when it loads)."""
+    try:
+        load_scenario(path)
+    except ValidationError as exc:
+        return list(exc.problems)
+    return []
