@@ -269,6 +269,7 @@ instants = st.integers(LOW, HIGH)
 calendars = st.sampled_from(sorted(CALENDARS))
 
 
+@settings(deadline=None)  # the machine is shared: time is no property here
 @given(calendars, instants, instants, instants)
 def test_additive_over_adjacent_intervals(name: str, a: int, b: int, c: int) -> None:
     a, b, c = sorted((a, b, c))
@@ -277,6 +278,7 @@ def test_additive_over_adjacent_intervals(name: str, a: int, b: int, c: int) -> 
     assert ab + bc == ac
 
 
+@settings(deadline=None)  # the machine is shared: time is no property here
 @given(calendars, instants, instants, instants)
 def test_monotone_and_bounded(name: str, a: int, b: int, c: int) -> None:
     a, b, c = sorted((a, b, c))
@@ -285,6 +287,7 @@ def test_monotone_and_bounded(name: str, a: int, b: int, c: int) -> None:
     assert 0 <= ab <= ac and ab <= b - a
 
 
+@settings(deadline=None)  # the machine is shared: time is no property here
 @given(calendars, instants, st.floats(0, 1), st.floats(0, 1))
 def test_zero_outside_open_hours_and_full_inside(name: str, t: int, u: float, v: float) -> None:
     calendar = CALENDARS[name]
@@ -297,6 +300,7 @@ def test_zero_outside_open_hours_and_full_inside(name: str, t: int, u: float, v:
     assert CLOCKS[name].business_seconds(a, b)[0] == pytest.approx(b - a if inside else 0.0)
 
 
+@settings(deadline=None)  # the machine is shared: time is no property here
 @given(calendars, instants, st.integers(0, 60 * 86400))
 def test_deadline_round_trip_and_earliest(name: str, start: int, seconds: int) -> None:
     clock = CLOCKS[name]
