@@ -223,3 +223,11 @@ def test_instants_round_trip_through_text(times: list[float], zone: str) -> None
     back, reasons = parse_instants(pd.Series(format_instants(np.array(times), zone)))
     assert (reasons == "").all()
     np.testing.assert_allclose(back, times, atol=1e-6, rtol=0)
+
+
+def test_the_documented_example_reads_cleanly(tmp_path: Path) -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "eventlog.md").read_text(encoding="utf-8")
+    example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "example.csv").write_text(example, encoding="utf-8")
+    log = read_event_log(tmp_path / "example.csv", priorities=PACK)
+    assert log.report is not None and log.report.rows_rejected == 0 and len(log) == 8
