@@ -16,11 +16,10 @@ DEFAULT_LANGUAGE = "fr"
 MESSAGES: dict[str, dict[str, str]] = {
     "ok": {"fr": "OK", "en": "OK"},
     "errors_in": {"fr": "{count} erreur(s) dans {file} :", "en": "{count} error(s) in {file}:"},
-    "cannot_read": {"fr": "illisible : {reason}", "en": "cannot be read: {reason}"},
     "pack": {"fr": "Paquet de règles", "en": "Rule pack"},
     "version": {"fr": "version", "en": "version"},
-    "priorities": {"fr": "Priorités", "en": "Priorities"},
-    "classification": {"fr": "Classification", "en": "Classification"},
+    "priorities": {"fr": "Priorités :", "en": "Priorities:"},
+    "classification": {"fr": "Classification :", "en": "Classification:"},
     "decision_table": {
         "fr": "table de décision, {rules} règle(s) dans l'ordre, défaut {default}",
         "en": "decision table, {rules} rule(s) in order, default {default}",
@@ -29,7 +28,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "matrice impact ({impact}) × urgence ({urgency})",
         "en": "impact ({impact}) × urgency ({urgency}) matrix",
     },
-    "targets": {"fr": "Cibles", "en": "Targets"},
+    "targets": {"fr": "Cibles :", "en": "Targets:"},
     "provisional": {"fr": "cible en ajustement", "en": "target under adjustment"},
     "within": {"fr": "en {threshold} ou moins dans {goal} des cas",
                "en": "within {threshold} in {goal} of cases"},
@@ -38,11 +37,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "calendar_of": {"fr": "calendrier {calendar}", "en": "calendar {calendar}"},
     "pauses": {"fr": "horloge arrêtée en attente de l'utilisateur",
                "en": "clock stopped while waiting on the user"},
-    "calendars": {"fr": "Calendriers", "en": "Calendars"},
+    "calendars": {"fr": "Calendriers :", "en": "Calendars:"},
     "always_open": {"fr": "24 h/24, 7 j/7", "en": "24/7"},
     "holidays_in": {"fr": "{count} jours fériés en {year}", "en": "{count} holidays in {year}"},
     "weekdays": {"fr": "lun,mar,mer,jeu,ven,sam,dim", "en": "Mon,Tue,Wed,Thu,Fri,Sat,Sun"},
-    "semantics": {"fr": "Règles de calcul", "en": "Counting rules"},
+    "semantics": {"fr": "Règles de calcul :", "en": "Counting rules:"},
 }
 
 

@@ -108,7 +108,8 @@ def _parse_table(
     if not node.mapping(required=("rules", "default")):
         return None
     rules = []
-    for item in node["rules"].list():
+    items = node["rules"].list()
+    for item in items:
         if not item.mapping(required=("priority", "when"), optional=("name",)):
             continue
         priority = item["priority"].choice(priorities, "a declared priority:")
@@ -117,7 +118,7 @@ def _parse_table(
         if priority is not None and condition is not None:
             rules.append(Rule(str(priority), condition, name))
     default = node["default"].choice(priorities, "a declared priority:")
-    if default is None or len(rules) != len(node["rules"].value or ()):
+    if default is None or not items or len(rules) != len(items):
         return None
     return DecisionTable(tuple(rules), str(default))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import zoneinfo
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,16 @@ _TOP_KEYS_REQUIRED = ("version", "id", "name", "priorities", "classification", "
 _TOP_KEYS_OPTIONAL = ("zone", "notes", "fields", "holidays", "semantics", "catalogue",
                       "reporting")
 _TARGET_COMMON = ("kind", "name", "goal", "category", "provisional", "notes")
+_TARGET_REQUIRED = {
+    "resolution": ("kind", "name", "goal", "priority", "threshold", "calendar"),
+    "answer_time": ("kind", "name", "goal", "threshold", "calendar"),
+    "first_contact": ("kind", "name", "goal"),
+}
+_TARGET_CLASSES: dict[str, type[ResolutionTarget | AnswerTimeTarget | FirstContactTarget]] = {
+    "resolution": ResolutionTarget,
+    "answer_time": AnswerTimeTarget,
+    "first_contact": FirstContactTarget,
+}
 _TARGET_KEYS = {
     "resolution": ("priority", "threshold", "calendar", "pause_while_waiting"),
     "answer_time": ("threshold", "calendar", "denominator", "grace"),
@@ -114,16 +125,18 @@ def read_rule_pack(doc: Document) -> RulePack:
     name = parse_text(root["name"]) if root.has("name") else None
     zone = _zone(root["zone"]) if root.has("zone") else "America/Montreal"
     notes = _texts(root["notes"]) if root.has("notes") else {}
+    note_names = _declared(root["notes"])
     priorities = _priorities(root["priorities"]) if root.has("priorities") else []
-    codes = [p.code for p in priorities]
+    codes = _declared(root["priorities"])
     fields = parse_fields(root["fields"]) if root.has("fields") else {}
     classification = (parse_classification(root["classification"], fields, codes)
                       if root.has("classification") else None)
     holiday_sets = _holiday_sets(root["holidays"]) if root.has("holidays") else {}
-    calendars, calendar_names = (_calendars(root["calendars"], zone, holiday_sets, notes)
+    calendars, calendar_names = (_calendars(root["calendars"], zone, holiday_sets,
+                                            _declared(root["holidays"]), note_names)
                                  if root.has("calendars") else ({}, {}))
     catalogue = _catalogue(root["catalogue"]) if root.has("catalogue") else None
-    targets = (_targets(root["targets"], codes, calendars, notes, catalogue)
+    targets = (_targets(root["targets"], codes, _declared(root["calendars"]), note_names, catalogue)
                if root.has("targets") else [])
     semantics = _semantics(root["semantics"]) if root.has("semantics") else Semantics()
     reporting = _reporting(root["reporting"]) if root.has("reporting") else Reporting()
@@ -135,11 +148,18 @@ def read_rule_pack(doc: Document) -> RulePack:
         id=pack_id, name=name, version=int(version), priorities=tuple(priorities),
         fields=fields, classification=classification, calendars=calendars,
         targets=tuple(targets), calendar_names=calendar_names, semantics=semantics,
-        catalogue=catalogue, reporting=reporting, notes=notes, source=doc.name,
+        catalogue=catalogue, reporting=reporting, notes=notes, zone=zone or "America/Montreal",
+        source=doc.name,
     )
 
 
 # -- small pieces ----------------------------------------------------------------------
+
+
+def _declared(node: Node) -> list[str]:
+    """The names a section declares (its keys), for references to check against, even
+    when a definition itself has problems (those are reported at the definition)."""
+    return [str(key) for key in node.value] if isinstance(node.value, dict) else []
 
 
 def _texts(node: Node) -> dict[str, Text]:
@@ -164,7 +184,7 @@ def _zone(node: Node) -> str | None:
     return zone
 
 
-def _note_refs(node: Node, notes: dict[str, Text]) -> tuple[str, ...]:
+def _note_refs(node: Node, notes: list[str]) -> tuple[str, ...]:
     refs = [item.choice(notes, "a declared note:") for item in node.list()]
     return tuple(str(r) for r in refs if r is not None)
 
@@ -244,7 +264,8 @@ def _holiday_removal(node: Node) -> Removal | None:
 
 
 def _calendars(
-    node: Node, zone: str | None, holiday_sets: dict[str, HolidayRules], notes: dict[str, Text]
+    node: Node, zone: str | None, holiday_sets: dict[str, HolidayRules],
+    holiday_names: list[str], notes: list[str],
 ) -> tuple[dict[str, BusinessCalendar], dict[str, Text]]:
     calendars: dict[str, BusinessCalendar] = {}
     names: dict[str, Text] = {}
@@ -259,7 +280,7 @@ def _calendars(
             if not spec.has("hours"):
                 spec["holidays"].report("holidays only on a calendar with hours",
                                         "holidays on a 24/7 calendar")
-            choice = spec["holidays"].choice(holiday_sets, "a declared holiday set:")
+            choice = spec["holidays"].choice(holiday_names, "a declared holiday set:")
             holidays = holiday_sets.get(choice) if choice is not None else None
         if spec.has("notes"):
             _note_refs(spec["notes"], notes)
@@ -295,7 +316,7 @@ def _hours(node: Node) -> dict[int, list[tuple[int, int]]] | None:
                 value.report("each day in one entry only", f"day {day + 1} of the week twice")
                 ok = False
             windows[day] = sorted(s for s in spans if s is not None)
-    if not windows and isinstance(node.value, dict):
+    if node.value == {}:
         node.report("opening hours for at least one day", "none")
     return windows if ok and windows else None
 
@@ -324,78 +345,65 @@ def _window(node: Node) -> tuple[int, int] | None:
 
 
 def _targets(
-    node: Node, priorities: list[str], calendars: dict[str, BusinessCalendar],
-    notes: dict[str, Text], catalogue: Catalogue | None,
+    node: Node, priorities: list[str], calendars: list[str], notes: list[str],
+    catalogue: Catalogue | None,
 ) -> list[Target]:
+    readers = _target_readers(priorities, calendars, notes, catalogue)
     result: list[Target] = []
     seen_priorities: set[str] = set()
     for key, spec in node.items():
         kind = spec["kind"].choice(TARGET_KINDS, "a target kind:") if spec.has("kind") else None
         if kind is None:
-            spec.mapping(required=("kind",), optional=_TARGET_COMMON[1:] + tuple(
-                k for keys in _TARGET_KEYS.values() for k in keys))
+            spec.mapping(required=("kind",), optional=tuple(readers))
             continue
-        required = ("kind", "name", "goal", *(
-            k for k in _TARGET_KEYS[kind] if k in ("priority", "threshold", "calendar")))
-        optional = tuple(k for k in _TARGET_COMMON + _TARGET_KEYS[kind] if k not in required)
-        if not spec.mapping(required=required, optional=optional):
+        allowed, required = _TARGET_COMMON + _TARGET_KEYS[kind], _TARGET_REQUIRED[kind]
+        complete = spec.mapping(required=required,
+                                optional=tuple(k for k in allowed if k not in required))
+        # Read every key present, even when one is missing, to report all problems.
+        values = {str(k): readers[k](child) for k, child in spec.items()
+                  if k in allowed and k != "kind"}
+        if not complete or any(v is None for v in values.values()):
             continue
-        common: dict[str, Any] = {
-            "id": str(key),
-            "name": parse_text(spec["name"]),
-            "goal": spec["goal"].percent(),
-            "category": parse_text(spec["category"]) if spec.has("category") else None,
-            "provisional": spec["provisional"].bool() if spec.has("provisional") else False,
-            "notes": _note_refs(spec["notes"], notes) if spec.has("notes") else (),
-        }
-        target = _target(kind, spec, common, priorities, calendars, catalogue)
+        target: Target = _TARGET_CLASSES[kind](id=str(key), **values)
         if isinstance(target, ResolutionTarget):
             if target.priority in seen_priorities:
                 spec["priority"].report("one resolution target per priority",
                                         f'a second target for "{target.priority}"')
             seen_priorities.add(target.priority)
-        if target is not None:
-            result.append(target)
-    if not result and isinstance(node.value, dict) and not node.value:
+        result.append(target)
+    if node.value == {}:
         node.report("at least one target", "none")
     return result
 
 
-def _target(
-    kind: str, spec: Node, common: dict[str, Any], priorities: list[str],
-    calendars: dict[str, BusinessCalendar], catalogue: Catalogue | None,
-) -> Target | None:
-    values: dict[str, Any] = dict(common)
-    if kind in ("resolution", "answer_time"):
-        values["threshold"] = spec["threshold"].duration()
-        values["calendar"] = spec["calendar"].choice(calendars, "a declared calendar:")
-    if kind == "resolution":
-        values["priority"] = spec["priority"].choice(priorities, "a declared priority:")
-        if spec.has("pause_while_waiting"):
-            values["pause_while_waiting"] = spec["pause_while_waiting"].bool()
-    elif kind == "answer_time":
-        if spec.has("denominator"):
-            values["denominator"] = spec["denominator"].choice(
-                ANSWER_DENOMINATORS, "an answer-time definition:")
-        if spec.has("grace"):
-            values["grace"] = spec["grace"].duration()
-    elif kind == "first_contact":
-        options = catalogue.phone_options if catalogue else ()
-        if spec.has("options"):
-            values["options"] = tuple(
-                str(o) for o in (item.choice([p.code for p in options], "a phone option:")
-                                 for item in spec["options"].list()) if o is not None)
-        if spec.has("services"):
-            values["services"] = tuple(
-                str(s) for s in (item.choice(catalogue.services if catalogue else (),
-                                             "a service of the catalogue:")
-                                 for item in spec["services"].list()) if s is not None)
-    if any(v is None for k, v in values.items() if k != "category"):
-        return None
-    cls = {"resolution": ResolutionTarget, "answer_time": AnswerTimeTarget,
-           "first_contact": FirstContactTarget}[kind]
-    target: Target = cls(**values)
-    return target
+def _target_readers(
+    priorities: list[str], calendars: list[str], notes: list[str], catalogue: Catalogue | None,
+) -> dict[str, Callable[[Node], Any]]:
+    """How each key of a target is read (each returns None after recording a problem)."""
+    options = [o.code for o in catalogue.phone_options] if catalogue else []
+    services = list(catalogue.services) if catalogue else []
+
+    def names(choices: list[str], what: str) -> Callable[[Node], tuple[str, ...] | None]:
+        def read(node: Node) -> tuple[str, ...] | None:
+            items = [item.choice(choices, what) for item in node.list()]
+            return None if None in items or not items else tuple(str(i) for i in items)
+        return read
+
+    return {
+        "name": parse_text,
+        "goal": Node.percent,
+        "category": parse_text,
+        "provisional": Node.bool,
+        "notes": lambda n: _note_refs(n, notes),
+        "priority": lambda n: n.choice(priorities, "a declared priority:"),
+        "threshold": Node.duration,
+        "calendar": lambda n: n.choice(calendars, "a declared calendar:"),
+        "pause_while_waiting": Node.bool,
+        "denominator": lambda n: n.choice(ANSWER_DENOMINATORS, "an answer-time definition:"),
+        "grace": Node.duration,
+        "options": names(options, "a phone option of the catalogue:"),
+        "services": names(services, "a service of the catalogue:"),
+    }
 
 
 # -- semantics, catalogue, reporting ----------------------------------------------------------

@@ -176,6 +176,7 @@ class RulePack:
     catalogue: Catalogue | None = None
     reporting: Reporting = Reporting()
     notes: Mapping[str, Text] = field(default_factory=dict)
+    zone: str = "America/Montreal"
     source: str = ""
 
     @property
