@@ -202,8 +202,9 @@ class SlaClock:
         finish = np.where(np.isnan(finish), resolved[ticket], finish)
         start_b = np.minimum(np.maximum(self._cumulative(begin), low), high)
         end_b = np.minimum(np.maximum(self._cumulative(finish), low), high)
-        ticket, start_b, end_b = _sorted_by_ticket_then_start(ticket, start_b, end_b)
-        reach = _running_max_per_ticket(ticket, end_b)
+        longest = int(np.bincount(ticket).max())  # stops of the ticket that has most
+        ticket, start_b, end_b = _sorted_by_ticket_then_start(ticket, start_b, end_b, longest)
+        reach = _running_max_per_ticket(ticket, end_b, longest)
         # Each stop adds what it covers beyond the reach of the stops before it.
         first = np.concatenate(([True], ticket[1:] != ticket[:-1]))
         before = np.where(first, start_b, np.concatenate((start_b[:1], reach[:-1])))
@@ -241,17 +242,17 @@ _MAX_TRANSPOSITION_PASSES = 16
 
 
 def _sorted_by_ticket_then_start(
-    ticket: np.ndarray, start: np.ndarray, end: np.ndarray
+    ticket: np.ndarray, start: np.ndarray, end: np.ndarray, longest: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The stops ordered by ticket, then start (ties in any order)."""
+    """The stops ordered by ticket, then start (ties in any order); ``longest`` is the
+    most stops any ticket has."""
     grouped = bool(np.all(ticket[1:] >= ticket[:-1]))
-    passes = int(np.bincount(ticket).max())
-    if not grouped or passes > _MAX_TRANSPOSITION_PASSES:
+    if not grouped or longest > _MAX_TRANSPOSITION_PASSES:
         order = np.lexsort((start, ticket))
         return ticket[order], start[order], end[order]
     start, end = start.copy(), end.copy()
     same = ticket[1:] == ticket[:-1]
-    for parity in (p % 2 for p in range(passes)):
+    for parity in (p % 2 for p in range(longest)):
         left = parity + 2 * np.flatnonzero(
             same[parity::2] & (start[parity:-1:2] > start[parity + 1 :: 2])
         )
@@ -261,11 +262,10 @@ def _sorted_by_ticket_then_start(
     return ticket, start, end
 
 
-def _running_max_per_ticket(ticket: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _running_max_per_ticket(ticket: np.ndarray, values: np.ndarray, longest: int) -> np.ndarray:
     """Running maximum of ``values`` restarting at each ticket (``ticket`` grouped):
-    a segmented scan in log2(stops of the largest ticket) vectorised steps."""
+    a segmented scan in log2(``longest``, the most stops a ticket has) vectorised steps."""
     reach = values.copy()
-    longest = int(np.bincount(ticket).max())
     step = 1
     while step < longest:
         same = ticket[step:] == ticket[:-step]
