@@ -78,7 +78,7 @@ def half_hour_of_week(starts: np.ndarray, zone: str) -> np.ndarray:
     """Index 0…335 of each instant's local half-hour of the week (Monday 00:00 = 0)."""
     local = pd.DatetimeIndex(pd.to_datetime(starts, unit="s", utc=True)).tz_convert(zone)
     return np.asarray(
-        local.dayofweek * 48 + local.hour * 2 + local.minute // 30, dtype=np.int64
+        local.day_of_week * 48 + local.hour * 2 + local.minute // 30, dtype=np.int64
     )
 
 

@@ -1,0 +1,163 @@
+"""One replication of the whole CAU: a valid, conserving, reproducible event log; the
+resolver groups' priority rules; waiting on the user; outages."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import simpy
+
+from rules.pack import RulePack
+from sim.model import Replication, simulate_replication
+from sim.resolvers import ResolverTeam
+from sim.scenario import Horizon, Scenario
+from sim.scenario_loader import load_scenario
+
+BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "cspq-baseline.yaml"
+HOUR, DAY = 3600.0, 86400.0
+
+
+@pytest.fixture(scope="module")
+def week() -> tuple[Scenario, RulePack]:
+    """The baseline cut to one week (with its outage on Tuesday 17 March), 2 days' warm-up."""
+    scenario, pack = load_scenario(BASELINE)
+    return dataclasses.replace(scenario, horizon=Horizon(date(2026, 3, 16), 7, 2)), pack
+
+
+@pytest.fixture(scope="module")
+def replication(week: tuple[Scenario, RulePack]) -> Replication:
+    scenario, pack = week
+    return simulate_replication(scenario, pack, np.random.SeedSequence(2026))
+
+
+def test_the_log_is_valid(replication: Replication, week: tuple[Scenario, RulePack]) -> None:
+    log = replication.log.validate(week[1].priority_codes)
+    assert log.report is not None and log.report.rows_rejected == 0, log.report.rejects.head()
+    events = set(replication.log.frame["event"].astype(str))
+    assert {"call_queued", "call_answered", "opened", "priority", "assigned", "resolved",
+            "waiting_start", "waiting_end", "closed"} <= events
+
+
+def test_calls_and_tickets_are_conserved(replication: Replication) -> None:
+    frame = replication.log.frame
+    count = frame["event"].astype(str).value_counts()
+    calls = frame[frame["event"].astype(str).str.startswith("call_")]
+    last = calls.groupby("id")["event"].last().astype(str)
+    waiting = int((last == "call_queued").sum())
+    assert count["call_queued"] == count["call_answered"] + count["call_abandoned"] + waiting
+    tickets = frame[~frame["event"].astype(str).str.startswith("call_")]
+    opened = tickets.loc[tickets["event"] == "opened", "id"]
+    assert opened.is_unique
+    assert set(tickets["id"]) == set(opened)  # every ticket event belongs to an opened ticket
+    state = tickets.groupby("id")["event"].last().astype(str)
+    resolved = state.isin(["resolved", "closed"]).sum()
+    still_open = state.isin(["opened", "priority", "assigned", "waiting_start", "waiting_end",
+                             "reopened"]).sum()
+    assert len(opened) == resolved + still_open
+
+
+def test_the_same_seed_gives_the_same_log(week: tuple[Scenario, RulePack],
+                                          replication: Replication) -> None:
+    scenario, pack = week
+    again = simulate_replication(scenario, pack, np.random.SeedSequence(2026))
+    pd.testing.assert_frame_equal(again.log.frame, replication.log.frame)
+    other = simulate_replication(scenario, pack, np.random.SeedSequence(2027))
+    assert len(other.log) != len(replication.log) or not other.log.frame.equals(
+        replication.log.frame)
+
+
+def test_users_answer_only_in_business_hours(replication: Replication,
+                                             week: tuple[Scenario, RulePack]) -> None:
+    scenario, pack = week
+    assert scenario.escalation.waiting is not None
+    calendar = pack.calendar(scenario.escalation.waiting.calendar)
+    ends = replication.log.frame.loc[replication.log.frame["event"] == "waiting_end", "time"]
+    assert len(ends) > 10
+    assert calendar.is_open(ends.to_numpy()).all()
+
+
+def test_first_contact_resolutions_are_level_one(replication: Replication) -> None:
+    frame = replication.log.frame
+    first = frame[(frame["event"] == "resolved") & (frame["value"] == "first_contact")]
+    assert len(first) > 0 and (first["level"] == "1").all()
+    escalated = set(frame.loc[(frame["event"] == "assigned") & (frame["value"] == "2"), "id"])
+    assert not escalated & set(first["id"])
+
+
+def test_an_outage_opens_its_incident_and_brings_a_surge(
+    week: tuple[Scenario, RulePack], replication: Replication
+) -> None:
+    scenario, pack = week
+    outage = scenario.demand.outages[0]
+    frame = replication.log.frame
+    opened = frame[(frame["event"] == "priority") & (frame["service"] == outage.service)
+                   & (frame["time"] == outage.start.timestamp())]
+    assert list(opened["value"]) == [outage.priority]
+    calm = dataclasses.replace(scenario, demand=dataclasses.replace(scenario.demand, outages=()))
+    quiet = simulate_replication(calm, pack, np.random.SeedSequence(2026)).log.frame
+    start = outage.start.timestamp()
+
+    def calls_in_surge(log: pd.DataFrame) -> int:
+        queued = log[(log["event"] == "call_queued") & (log["option"] == "2")]
+        return int(queued["time"].between(start, start + outage.surge_over,
+                                          inclusive="left").sum())
+
+    surge = calls_in_surge(frame) - calls_in_surge(quiet)
+    # The streams' own arrivals are the same draws; the difference is the surge, Poisson.
+    assert abs(surge - outage.surge_calls) < 4 * np.sqrt(outage.surge_calls)
+
+
+def test_backlog_and_monitors_cover_the_horizon(replication: Replication) -> None:
+    assert set(replication.backlog["group"]) == {"N2-bureautique", "N2-centraux-web",
+                                                 "N3-infrastructure"}
+    assert (replication.backlog["open_tickets"] >= 0).all()
+    monitors = replication.monitors
+    assert len(monitors) == 7 * 48
+    assert (monitors["agents_busy"] <= monitors["agents_on_duty"] + 1.0 + 1e-9).all()
+
+
+# -- resolver groups: small deterministic cases ---------------------------------------------
+def _team(headcount: int = 1, on_call: int = 1) -> tuple[simpy.Environment, ResolverTeam]:
+    env = simpy.Environment()
+    opens = np.array([8 * HOUR + k * DAY for k in range(4)])  # open 08:00–16:00 each day
+    return env, ResolverTeam(env, "g", headcount, on_call, opens, opens + 8 * HOUR)
+
+
+def _finish(env: simpy.Environment, team: ResolverTeam, done: dict[str, float], name: str,
+            at: float, rank: int, work: float) -> None:
+    def ticket() -> object:
+        yield env.timeout(at)
+        yield from team.serve(rank, work)
+        done[name] = env.now
+
+    env.process(ticket())
+
+
+def test_p1_preempts_p3_work_which_resumes_with_what_it_had_left() -> None:
+    env, team = _team()
+    done: dict[str, float] = {}
+    _finish(env, team, done, "P3", 9 * HOUR, 3, 2 * HOUR)
+    _finish(env, team, done, "P2", 9.5 * HOUR, 2, HOUR)  # waits: P2 does not pre-empt
+    _finish(env, team, done, "P1", 10 * HOUR, 1, HOUR)
+    env.run(until=DAY)
+    assert done["P1"] == 11 * HOUR  # took the only resolver at once
+    assert done["P2"] == 12 * HOUR  # next by priority
+    assert done["P3"] == 13 * HOUR  # 1 h done before, 1 h after
+    assert team.preemptions == 1
+
+
+def test_p3_waits_for_business_hours_while_on_call_serves_p2_at_night() -> None:
+    env, team = _team(headcount=2, on_call=1)
+    done: dict[str, float] = {}
+    _finish(env, team, done, "P3-late", 15 * HOUR, 3, 2 * HOUR)  # 1 h today, 1 h tomorrow
+    _finish(env, team, done, "P2-night", 20 * HOUR, 2, HOUR)
+    _finish(env, team, done, "P3-night", 20 * HOUR, 3, HOUR)
+    env.run(until=3 * DAY)
+    assert done["P2-night"] == 21 * HOUR
+    assert done["P3-late"] == DAY + 9 * HOUR
+    assert done["P3-night"] == DAY + 9 * HOUR
