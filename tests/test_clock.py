@@ -361,3 +361,24 @@ def test_grid_search_equals_searchsorted(edges: list[int], queries: list[float],
     array = np.array(sorted(edges), dtype=float)
     values = np.maximum(np.array(queries, dtype=float), array[0])
     assert list(_GridSearch(array, side)(values)) == list(np.searchsorted(array, values, side))
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    calendars,
+    st.floats(LOW, HIGH),
+    st.floats(0, 20 * 86400),
+    st.floats(-86400, 20 * 86400),
+    st.floats(0, 5 * 86400),
+)
+def test_fractional_seconds_match_the_reference(
+    name: str, opened: float, life: float, offset: float, length: float
+) -> None:
+    # The simulator writes fractions of a second: same answers, to float precision.
+    calendar, clock = CALENDARS[name], CLOCKS[name]
+    resolved, begin = opened + life, opened + offset
+    got = clock.elapsed([opened], [resolved], np.array([0]), [begin], [begin + length])[0]
+    expected = reference.elapsed(calendar, opened, resolved, [(begin, begin + length)])
+    assert got == pytest.approx(expected, abs=1e-5)
+    due = clock.deadline(opened, life)[0]
+    assert due == pytest.approx(reference.deadline(calendar, opened, life), abs=1e-5)
