@@ -25,8 +25,6 @@ from rules.pack import RulePack
 from .contact_centre import ContactCentre, ContactCentreRun, simulate_contact_centre
 from .demand import (
     KIND_INCIDENT,
-    KIND_INFORMATION,
-    KIND_REQUEST,
     Contacts,
     draw_contacts,
     horizon_bounds,
@@ -36,8 +34,6 @@ from .distributions import Distribution
 from .resolvers import ResolverTeam, next_open
 from .rng import Streams
 from .scenario import Scenario
-
-FULFILLED = "fulfilled"  # value of "resolved" for a request the sector fulfilled
 
 
 @dataclass(frozen=True)
@@ -204,10 +200,11 @@ def _level_one_tickets(
     scenario: Scenario, pack: RulePack, contacts: Contacts, all_ids: np.ndarray,
     picked: np.ndarray, finished: np.ndarray, rngs: Streams, log: _Log, end: float,
 ) -> list[_Ticket]:
-    """Tickets of the contacts level 1 handled: opened, solved at first contact,
-    routed (requests) or escalated (the returned tickets, for the resolver groups)."""
+    """Tickets of the incidents level 1 handled: opened, solved at first contact, or
+    escalated (the returned tickets, for the resolver groups)."""
     l1, esc = scenario.level_one, scenario.escalation
-    handled = np.isfinite(finished) & (contacts.kind != KIND_INFORMATION)
+    # Requests go to the responsible sector's own system: agent time, no CAU ticket.
+    handled = np.isfinite(finished) & (contacts.kind == KIND_INCIDENT)
     idx = np.flatnonzero(handled)
     ids = all_ids[idx]
     email = contacts.channel[idx] == "email"
@@ -234,8 +231,6 @@ def _level_one_tickets(
     log.add_arrays(id=ids[shut], time=closing[shut], event="closed", level="1",
                    group=l1.group, **_sub(attrs, shut))
 
-    _route_requests(scenario, contacts, idx, ids, done, kind == KIND_REQUEST, rngs, log, end)
-
     up = incident & ~solved
     groups = np.array([_route(esc.routing, s) for s in service[up]], dtype=object)
     log.add_arrays(id=ids[up], time=done[up], event="assigned", value="2", level="2",
@@ -251,31 +246,6 @@ def _sub(attrs: Mapping[str, np.ndarray], mask: np.ndarray) -> dict[str, np.ndar
 
 def _route(routing: Mapping[str, str], service: str) -> str:
     return routing.get(service, routing.get("*", ""))
-
-
-def _route_requests(
-    scenario: Scenario, contacts: Contacts, idx: np.ndarray, ids: np.ndarray, done: np.ndarray,
-    request: np.ndarray, rngs: Streams, log: _Log, end: float,
-) -> None:
-    """Requests go to the responsible sector, which fulfils them (outside the CAU)."""
-    reasons = contacts.reason[idx]
-    for code, reason in scenario.demand.reasons.items():
-        mask = request & (reasons == code)
-        if not mask.any() or reason.fulfilment is None:
-            continue
-        attrs = {"channel": contacts.channel[idx][mask], "option": contacts.option[idx][mask],
-                 "service": contacts.service[idx][mask]}
-        at = done[mask]
-        log.add_arrays(id=ids[mask], time=at, event="assigned", value="2", level="2",
-                       group=reason.sector, **attrs)
-        fulfilled = at + reason.fulfilment.sample(rngs["requests"], int(mask.sum()))
-        ok = fulfilled < end
-        log.add_arrays(id=ids[mask][ok], time=fulfilled[ok], event="resolved", value=FULFILLED,
-                       level="2", group=reason.sector, **_sub(attrs, ok))
-        closed = fulfilled + scenario.escalation.close_after
-        shut = closed < end
-        log.add_arrays(id=ids[mask][shut], time=closed[shut], event="closed", level="2",
-                       group=reason.sector, **_sub(attrs, shut))
 
 
 def _plan(
@@ -404,14 +374,13 @@ def _outage_ticket(scenario: Scenario, pack: RulePack, k: int, log: _Log) -> _Ti
 def _drop_warmup(frame: pd.DataFrame, start: float) -> pd.DataFrame:
     """Leave out what the warm-up finished: calls queued before the horizon and tickets
     resolved before it (tickets still open at its start are the carried-over backlog)."""
-    times = frame["time"].to_numpy()
-    events = frame["event"].to_numpy()
-    early = times < start
-    gone_calls = set(frame["id"].to_numpy()[early & (events == "call_queued")])
-    gone_tickets = set(frame["id"].to_numpy()[early & (events == "resolved")])
-    ids = frame["id"].to_numpy()
-    is_call = np.isin(events, ("call_queued", "call_answered", "call_abandoned"))
-    drop = np.where(is_call, np.isin(ids, list(gone_calls)), np.isin(ids, list(gone_tickets)))
+    early = frame["time"].to_numpy() < start
+    events = frame["event"].astype(str)
+    ids = frame["id"]
+    gone_calls = ids[early & (events == "call_queued").to_numpy()]
+    gone_tickets = ids[early & (events == "resolved").to_numpy()]
+    is_call = events.str.startswith("call_").to_numpy()
+    drop = np.where(is_call, ids.isin(gone_calls).to_numpy(), ids.isin(gone_tickets).to_numpy())
     return frame[~drop].reset_index(drop=True)
 
 

@@ -52,17 +52,15 @@ class WeeklyProfile:
 class ContactReason:
     """Why a user contacts the CAU, and what becomes of the contact.
 
-    ``incident``: a ticket, classified, solved at level 1 or escalated; ``request``: a
-    ticket routed to the responsible ``sector``, which fulfils it in ``fulfilment``
-    (outside the CAU's targets); ``information``: a short contact, no ticket.
+    ``incident``: a ticket, classified, solved at level 1 or escalated; ``request``:
+    routed to the responsible sector, whose own system tracks it (agent time at level 1,
+    no CAU ticket: no incident target applies); ``information``: a short contact.
     ``handling`` replaces the channel's handling time for this reason when given.
     """
 
     code: str
     kind: ReasonKind
     handling: Distribution | None = None
-    sector: str = ""
-    fulfilment: Distribution | None = None
 
 
 @dataclass(frozen=True)

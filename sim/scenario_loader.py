@@ -302,21 +302,10 @@ def _profile(name: str, node: Node) -> WeeklyProfile | None:
 
 
 def _reason(code: str, node: Node) -> ContactReason | None:
-    if not node.mapping(required=("kind",), optional=("handling", "sector", "fulfilment")):
+    if not node.mapping(required=("kind",), optional=("handling",)):
         return None
     kind = node["kind"].choice(REASON_KINDS, "a kind:")
     handling = _distribution(node["handling"]) if node.has("handling") else None
-    if kind == "request":
-        if not node.mapping(required=("kind", "sector", "fulfilment"), optional=("handling",)):
-            return None
-        sector = node["sector"].str()
-        fulfilment = _distribution(node["fulfilment"])
-        if sector is None or fulfilment is None:
-            return None
-        return ContactReason(code, "request", handling, sector, fulfilment)
-    for key in ("sector", "fulfilment"):
-        if node.has(key):
-            node[key].report(f'no "{key}" (only a request is routed to a sector)', key)
     if kind is None or (node.has("handling") and handling is None):
         return None
     return ContactReason(code, kind, handling)
