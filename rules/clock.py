@@ -104,6 +104,11 @@ class _OpenTable:
         k = self._by_through(b)
         return self.starts[k] + (b - self.before[k])
 
+    def next_open(self, b: np.ndarray) -> np.ndarray:
+        """The earliest instant at which B grows past b (b < total)."""
+        k = np.searchsorted(self.through, b, side="right")
+        return self.starts[k] + (b - self.before[k])
+
 
 class SlaClock:
     """Business seconds, elapsed time net of pauses, and deadlines on one calendar."""
@@ -224,14 +229,22 @@ class SlaClock:
         if start.size == 0:
             return start.copy()
         self._cover(start)
-        target = self._cumulative(start) + seconds
+        at_start = self._cumulative(start)
+        target = at_start + seconds
         while self._table is not None and target.max() > self._table.total:
             if self._table.high - float(start.min()) > _HORIZON:
                 late = np.flatnonzero(target > self._table.total)
                 raise InvalidRowsError("no deadline within 50 years", late)
             # Growing forward keeps the table's start, hence B's origin and ``target``.
             self._cover(start, forward=self._table.high - self._table.low)
-        instant = start + seconds if self._table is None else self._table.inverse(target)
+        if self._table is None:
+            return start + seconds
+        instant = self._table.inverse(target)
+        # A duration below the float resolution of B leaves target == B(start); it
+        # still needs some open time, which starts at the next opening.
+        lost = (seconds > 0) & (target == at_start)
+        if lost.any():
+            instant[lost] = self._table.next_open(at_start[lost])
         return np.maximum(start, instant)
 
 
