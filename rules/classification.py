@@ -8,6 +8,7 @@ one ticket (a mapping) or a whole data frame at once, and check the input first.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .conditions import Condition, Field, attribute_columns, frame_columns, parse_condition
+from .conditions import Condition, Field, check_attributes, frame_columns, parse_condition
 from .document import Node, did_you_mean
 from .text import Text, parse_text
 
@@ -36,19 +37,23 @@ class DecisionTable:
     rules: tuple[Rule, ...]
     default: str
 
-    @property
+    @functools.cached_property
     def fields(self) -> list[Field]:
         found = frozenset().union(*(r.condition.fields() for r in self.rules))
         return sorted(found, key=lambda f: f.code)
 
     def classify(self, attributes: Mapping[str, Any]) -> str:
-        return str(self._select(attribute_columns(attributes, self.fields), 1)[0])
+        check_attributes(attributes, self.fields)
+        for rule in self.rules:
+            if rule.condition.holds(attributes):
+                return rule.priority
+        return self.default
 
     def classify_frame(self, frame: pd.DataFrame) -> pd.Series:
         codes = self._select(frame_columns(frame, self.fields), len(frame))
         return pd.Series(codes, index=frame.index, name="priority", dtype=object)
 
-    def _select(self, columns: Mapping[str, np.ndarray], rows: int) -> np.ndarray:
+    def _select(self, columns: Mapping[str, pd.Series], rows: int) -> np.ndarray:
         result = np.full(rows, self.default, dtype=object)
         undecided = np.ones(rows, dtype=bool)
         for rule in self.rules:
@@ -71,16 +76,15 @@ class ImpactUrgencyMatrix:
         return [self.impact, self.urgency]
 
     def classify(self, attributes: Mapping[str, Any]) -> str:
-        columns = attribute_columns(attributes, self.fields)
-        return str(self._select(columns)[0])
+        check_attributes(attributes, self.fields)
+        return self.cells[(attributes[self.impact.code], attributes[self.urgency.code])]
 
     def classify_frame(self, frame: pd.DataFrame) -> pd.Series:
-        codes = self._select(frame_columns(frame, self.fields))
+        columns = frame_columns(frame, self.fields)
+        cells = pd.Series(self.cells)  # indexed by (impact, urgency)
+        keys = pd.MultiIndex.from_arrays([columns[self.impact.code], columns[self.urgency.code]])
+        codes = cells.reindex(keys).to_numpy(dtype=object)
         return pd.Series(codes, index=frame.index, name="priority", dtype=object)
-
-    def _select(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
-        pairs = zip(columns[self.impact.code], columns[self.urgency.code], strict=True)
-        return np.array([self.cells[pair] for pair in pairs], dtype=object)
 
 
 Classification = DecisionTable | ImpactUrgencyMatrix

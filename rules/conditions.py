@@ -9,8 +9,9 @@ evaluable on one ticket's attributes or, vectorised, on a whole data frame.
 
 from __future__ import annotations
 
+import functools
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -58,9 +59,14 @@ class Field:
             return OPERATORS
         return ("equals", *SET_OPERATORS)
 
+    @functools.cached_property
+    def _rank(self) -> dict[str, int]:
+        return {v: i for i, v in enumerate(self.values)}
+
     def allows(self, value: Any) -> bool:
+        """Whether one attribute value is valid for this field."""
         if self.kind == "choice":
-            return isinstance(value, str) and value in self.values
+            return isinstance(value, str) and value in self._rank
         if self.kind == "bool":
             return isinstance(value, bool | np.bool_)
         return (
@@ -69,23 +75,48 @@ class Field:
             and bool(np.isfinite(value))
         )
 
+    def valid(self, column: pd.Series) -> np.ndarray:
+        """Per row, whether the value is valid (vectorised when the dtype allows)."""
+        if self.kind == "choice":
+            return column.isin(self.values).to_numpy(dtype=bool)
+        if self.kind == "bool" and pd.api.types.is_bool_dtype(column.dtype) and not (
+            isinstance(column.dtype, pd.BooleanDtype)
+        ):
+            return np.ones(len(column), dtype=bool)
+        if self.kind == "number" and pd.api.types.is_numeric_dtype(column.dtype) and not (
+            pd.api.types.is_bool_dtype(column.dtype)
+        ):
+            return np.isfinite(column.to_numpy(dtype=float, na_value=np.nan))
+        return np.fromiter((self.allows(v) for v in column), dtype=bool, count=len(column))
+
     def expected(self) -> str:
         if self.kind == "choice":
             return "one of " + ", ".join(f'"{v}"' for v in self.values)
         return "true or false" if self.kind == "bool" else "a number"
 
-    def ranks(self, values: np.ndarray) -> np.ndarray:
-        """Values as numbers that compare the way the field orders them."""
-        if self.kind == "choice":
-            rank = {v: i for i, v in enumerate(self.values)}
-            return np.array([rank[v] for v in values], dtype=float)
-        return values.astype(float)
+    def rank(self, value: Any) -> float:
+        """A value as a number that compares the way the field orders them."""
+        return float(self._rank[value]) if self.kind == "choice" else float(value)
+
+    def ranks(self, column: pd.Series) -> np.ndarray:
+        """:meth:`rank` of every value of a (checked) column."""
+        if self.kind == "choice":  # category codes are the ranks: values are in order
+            return pd.Categorical(column, categories=list(self.values)).codes.astype(float)
+        return column.to_numpy(dtype=float)
 
 
 class Condition(Protocol):
-    """A test on a ticket's declared attributes."""
+    """A test on a ticket's declared attributes, for one ticket or a whole frame.
 
-    def mask(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+    ``holds`` and ``mask`` are two paths to the same answer (a property test checks it):
+    the first for a simulator classifying tickets one at a time, the second for tables.
+    """
+
+    def holds(self, attributes: Mapping[str, Any]) -> bool:
+        """Whether the condition holds for one ticket's (checked) attributes."""
+        ...
+
+    def mask(self, columns: Mapping[str, pd.Series]) -> np.ndarray:
         """True where the condition holds, one entry per row of the (checked) columns."""
         ...
 
@@ -102,16 +133,25 @@ class Comparison:
     operator: str
     operand: Any
 
-    def mask(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+    def holds(self, attributes: Mapping[str, Any]) -> bool:
+        value = attributes[self.field.code]
+        if self.operator in SET_OPERATORS:
+            return (value in self.operand) == (self.operator == "in")
+        if self.operator == "equals":
+            return bool(value == self.operand)
+        compare = _COMPARE[self.operator]
+        return bool(compare(self.field.rank(value), self.field.rank(self.operand)))
+
+    def mask(self, columns: Mapping[str, pd.Series]) -> np.ndarray:
         column = columns[self.field.code]
         if self.operator in SET_OPERATORS:
-            inside = pd.Series(column, dtype=object).isin(list(self.operand)).to_numpy()
+            inside = column.isin(list(self.operand)).to_numpy(dtype=bool)
             return inside if self.operator == "in" else ~inside
         if self.operator == "equals":
-            return np.asarray(column == self.operand, dtype=bool)
-        left = self.field.ranks(column)
-        right = self.field.ranks(np.array([self.operand], dtype=object))[0]
-        return np.asarray(_COMPARE[self.operator](left, right), dtype=bool)
+            return (column == self.operand).to_numpy(dtype=bool)
+        compare = _COMPARE[self.operator]
+        return np.asarray(compare(self.field.ranks(column), self.field.rank(self.operand)),
+                          dtype=bool)
 
     def fields(self) -> frozenset[Field]:
         return frozenset({self.field})
@@ -121,7 +161,10 @@ class Comparison:
 class AllOf:
     parts: tuple[Condition, ...]
 
-    def mask(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+    def holds(self, attributes: Mapping[str, Any]) -> bool:
+        return all(p.holds(attributes) for p in self.parts)
+
+    def mask(self, columns: Mapping[str, pd.Series]) -> np.ndarray:
         return np.logical_and.reduce([p.mask(columns) for p in self.parts])
 
     def fields(self) -> frozenset[Field]:
@@ -132,7 +175,10 @@ class AllOf:
 class AnyOf:
     parts: tuple[Condition, ...]
 
-    def mask(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+    def holds(self, attributes: Mapping[str, Any]) -> bool:
+        return any(p.holds(attributes) for p in self.parts)
+
+    def mask(self, columns: Mapping[str, pd.Series]) -> np.ndarray:
         return np.logical_or.reduce([p.mask(columns) for p in self.parts])
 
     def fields(self) -> frozenset[Field]:
@@ -143,7 +189,10 @@ class AnyOf:
 class Not:
     part: Condition
 
-    def mask(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+    def holds(self, attributes: Mapping[str, Any]) -> bool:
+        return not self.part.holds(attributes)
+
+    def mask(self, columns: Mapping[str, pd.Series]) -> np.ndarray:
         return ~self.part.mask(columns)
 
     def fields(self) -> frozenset[Field]:
@@ -151,16 +200,16 @@ class Not:
 
 
 def evaluate(condition: Condition, attributes: Mapping[str, Any]) -> bool:
-    """The condition on one ticket's attributes (checked first; see :func:`attribute_columns`)."""
-    columns = attribute_columns(attributes, sorted(condition.fields(), key=lambda f: f.code))
-    return bool(condition.mask(columns)[0])
+    """The condition on one ticket's attributes, checked first (see :func:`check_attributes`)."""
+    check_attributes(attributes, condition.fields())
+    return condition.holds(attributes)
 
 
 # -- checking attributes --------------------------------------------------------------
 
 
-def attribute_columns(attributes: Mapping[str, Any], fields: list[Field]) -> dict[str, np.ndarray]:
-    """One ticket's attributes as one-row columns, after checking each field it needs."""
+def check_attributes(attributes: Mapping[str, Any], fields: Iterable[Field]) -> None:
+    """Raise DataError unless every field has a valid value in ``attributes``."""
     problems = []
     for field in fields:
         if field.code not in attributes:
@@ -174,26 +223,27 @@ def attribute_columns(attributes: Mapping[str, Any], fields: list[Field]) -> dic
                             f"found {value!r}" + (f". {hint}" if hint else ""))
     if problems:
         raise DataError("cannot classify: " + "; ".join(problems))
-    return {f.code: np.array([attributes[f.code]], dtype=object) for f in fields}
 
 
-def frame_columns(frame: pd.DataFrame, fields: list[Field]) -> dict[str, np.ndarray]:
+def frame_columns(frame: pd.DataFrame, fields: Iterable[Field]) -> dict[str, pd.Series]:
     """The frame's columns for ``fields``, after checking every row; bad rows are named."""
     problems = []
+    columns: dict[str, pd.Series] = {}
     for field in fields:
         if field.code not in frame.columns:
             hint = did_you_mean(field.code, frame.columns)
             problems.append(f'no column "{field.code}"' + (f". {hint}" if hint else ""))
             continue
-        column = frame[field.code].to_numpy(dtype=object)
-        bad = np.flatnonzero([not field.allows(v) for v in column])
+        column = frame[field.code]
+        bad = np.flatnonzero(~field.valid(column))
         if bad.size:
             rows = ", ".join(str(frame.index[i]) for i in bad[:5]) + ("…" if bad.size > 5 else "")
             problems.append(f'column "{field.code}": expected {field.expected()}, found '
-                            f"{column[bad[0]]!r} in {bad.size} row(s): {rows}")
+                            f"{column.iloc[bad[0]]!r} in {bad.size} row(s): {rows}")
+        columns[field.code] = column.reset_index(drop=True)
     if problems:
         raise DataError("cannot classify: " + "; ".join(problems))
-    return {f.code: frame[f.code].to_numpy(dtype=object) for f in fields}
+    return columns
 
 
 # -- reading from a rule pack -----------------------------------------------------------

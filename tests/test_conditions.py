@@ -159,8 +159,28 @@ def test_frame_columns_name_the_bad_rows() -> None:
 
 @given(st.lists(st.sampled_from(["few", "group", "site", "org"]), min_size=1, max_size=30),
        st.sampled_from(["few", "group", "site", "org"]))
-def test_vectorised_mask_equals_one_by_one_evaluation(values: list[str], pivot: str) -> None:
+def test_vectorised_ranks_equal_one_by_one_evaluation(values: list[str], pivot: str) -> None:
     condition = ok(f"  any: [{{scope: {{'>': {pivot}}}}}, {{not: {{scope: {{in: [few]}}}}}}]\n")
-    columns = {"scope": np.array(values, dtype=object)}
-    mask = condition.mask(columns)
+    mask = condition.mask({"scope": pd.Series(values)})
     assert list(mask) == [evaluate(condition, {"scope": v}) for v in values]
+
+
+ROWS = st.lists(st.fixed_dictionaries({
+    "scope": st.sampled_from(["few", "group", "site", "org"]),
+    "loss": st.sampled_from(["total", "partial", "none"]),
+    "workaround": st.booleans(),
+    "users": st.integers(0, 200) | st.floats(0, 200),
+}), min_size=1, max_size=25)
+CONDITIONS = [
+    "  any: [{loss: {in: [total, partial]}, users: {'>=': 50}}, {not: {workaround: true}}]\n",
+    "  all: [{scope: {'<=': group}}, {users: {'<': 10.5}}, {loss: {not in: [none]}}]\n",
+    "  not: {any: [{scope: org}, {users: {equals: 100}}]}\n",
+]
+
+
+@given(ROWS, st.sampled_from(CONDITIONS))
+def test_the_vectorised_path_equals_the_one_ticket_path(rows: list[dict], text: str) -> None:
+    condition = ok(text)
+    frame = pd.DataFrame(rows, index=range(100, 100 + len(rows)))
+    columns = frame_columns(frame, condition.fields())
+    assert list(condition.mask(columns)) == [evaluate(condition, r) for r in rows]
