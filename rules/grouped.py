@@ -3,7 +3,8 @@
 Both tickets and calls are turned into per-id facts ("the first `opened`", "the last
 `priority`", "the next `waiting_end` after this `waiting_start`"). Sorting once by id
 then time, stable so that the log's order breaks ties, turns each of these into a few
-numpy operations on contiguous groups.
+numpy operations on contiguous groups. Lookups work on the positions of the rows that
+matter (a binary search among them), never on a full-length pass per question.
 """
 
 from __future__ import annotations
@@ -19,6 +20,31 @@ from .errors import DataError
 SHOWN_ROWS = 10
 
 
+class EventCodes:
+    """The event name and the id of every row of a log as small integers, computed once."""
+
+    def __init__(self, events: pd.DataFrame):
+        column = events["event"]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            names = [str(c) for c in column.cat.categories]
+            self.codes = column.cat.codes.to_numpy()
+        else:
+            self.codes, uniques = pd.factorize(column, sort=False)
+            names = [str(u) for u in uniques]
+        self.names = {name: i for i, name in enumerate(names)}
+        self.ids, self.id_values = pd.factorize(events["id"], sort=False)
+
+    def lookup(self, names: Iterable[str]) -> np.ndarray:
+        """A table: event code → whether it is one of ``names``."""
+        table = np.zeros(len(self.names) + 1, dtype=bool)
+        table[[self.names[n] for n in names if n in self.names]] = True
+        return table
+
+    def rows_of(self, names: Iterable[str]) -> np.ndarray:
+        """Positions of the rows whose event is one of ``names``."""
+        return np.flatnonzero(self.lookup(names)[self.codes])
+
+
 class GroupedEvents:
     """A subset of an event log's rows, sorted by id then time (ties: log order).
 
@@ -28,19 +54,19 @@ class GroupedEvents:
 
     def __init__(self, events: pd.DataFrame, rows: np.ndarray, codes: EventCodes):
         times = events["time"].to_numpy(dtype=np.float64)[rows]
-        numbers, ids = pd.factorize(events["id"].iloc[rows], sort=False)
+        numbers, id_numbers = pd.factorize(codes.ids[rows], sort=False)
         if np.isnan(times).any():
             raise ValueError("event times must all be set")  # the event log reader ensures it
         if times.size > 1 and not bool(np.all(times[1:] >= times[:-1])):
             by_time = np.argsort(times, kind="stable")
+            order = by_time[np.argsort(numbers[by_time], kind="stable")]
         else:
-            by_time = np.arange(times.size)
-        order = by_time[np.argsort(numbers[by_time], kind="stable")]
+            order = np.argsort(numbers, kind="stable")
         self.rows = rows[order]
         self.group = numbers[order].astype(np.int64)
         self.time = times[order]
-        self.ids = np.asarray(ids, dtype=object)
-        self._names = codes.names
+        self.ids = np.asarray(codes.id_values, dtype=object)[id_numbers]
+        self._codes = codes
         self._event_code = codes.codes[self.rows]
 
     def __len__(self) -> int:
@@ -48,19 +74,27 @@ class GroupedEvents:
 
     def mask(self, names: str | Iterable[str]) -> np.ndarray:
         """Sorted rows whose event is one of ``names``."""
-        wanted = [names] if isinstance(names, str) else list(names)
-        return np.isin(self._event_code, [self._names[n] for n in wanted if n in self._names])
+        return self._codes.lookup([names] if isinstance(names, str) else names)[
+            self._event_code
+        ]
 
     def first(self, mask: np.ndarray) -> np.ndarray:
         """Per group, the sorted position of its first row in ``mask`` (-1 if none)."""
-        return self._pick(mask, last=False)
+        return self.first_of(np.flatnonzero(mask))
 
     def last(self, mask: np.ndarray) -> np.ndarray:
         """Per group, the sorted position of its last row in ``mask`` (-1 if none)."""
-        return self._pick(mask, last=True)
+        return self.last_of(np.flatnonzero(mask))
 
-    def _pick(self, mask: np.ndarray, last: bool) -> np.ndarray:
-        pos = np.flatnonzero(mask)
+    def first_of(self, positions: np.ndarray) -> np.ndarray:
+        """Per group, the first of ``positions`` (ascending sorted positions), or -1."""
+        return self._pick(positions, last=False)
+
+    def last_of(self, positions: np.ndarray) -> np.ndarray:
+        """Per group, the last of ``positions`` (ascending sorted positions), or -1."""
+        return self._pick(positions, last=True)
+
+    def _pick(self, pos: np.ndarray, last: bool) -> np.ndarray:
         out = np.full(len(self.ids), -1, dtype=np.int64)
         if pos.size:
             grp = self.group[pos]
@@ -69,49 +103,34 @@ class GroupedEvents:
             out[grp[keep]] = pos[keep]
         return out
 
-    def next_of(self, mask: np.ndarray) -> np.ndarray:
-        """Per sorted row, the position of the next row in ``mask`` of the same group at or
-        after it (-1 if none)."""
-        n = self.group.size
-        candidate = np.where(mask, np.arange(n), n)
-        nxt = np.minimum.accumulate(candidate[::-1])[::-1]
-        found = nxt < n
-        found[found] = self.group[nxt[found]] == self.group[found]
-        return np.where(found, nxt, -1)
+    def next_of(self, mask: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """For each sorted position ``at``, the next row in ``mask`` of the same group at
+        or after it (-1 if none)."""
+        pos = np.flatnonzero(mask)
+        if pos.size == 0:
+            return np.full(at.size, -1, dtype=np.int64)
+        k = np.searchsorted(pos, at, side="left")
+        return self._same_group(np.where(k < pos.size, pos[np.minimum(k, pos.size - 1)], -1), at)
 
-    def previous_of(self, mask: np.ndarray) -> np.ndarray:
-        """Per sorted row, the position of the previous row in ``mask`` of the same group at
-        or before it (-1 if none)."""
-        n = self.group.size
-        candidate = np.where(mask, np.arange(n), -1)
-        prv = np.maximum.accumulate(candidate) if n else candidate
-        found = prv >= 0
-        found[found] = self.group[prv[found]] == self.group[found]
-        return np.where(found, prv, -1)
+    def previous_of(self, mask: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """For each sorted position ``at``, the previous row in ``mask`` of the same group
+        at or before it (-1 if none)."""
+        pos = np.flatnonzero(mask)
+        if pos.size == 0:
+            return np.full(at.size, -1, dtype=np.int64)
+        k = np.searchsorted(pos, at, side="right") - 1
+        return self._same_group(np.where(k >= 0, pos[np.maximum(k, 0)], -1), at)
+
+    def _same_group(self, found: np.ndarray, at: np.ndarray) -> np.ndarray:
+        ok = found >= 0
+        ok[ok] = self.group[found[ok]] == self.group[at[ok]]
+        return np.where(ok, found, -1).astype(np.int64)
 
     def any(self, mask: np.ndarray) -> np.ndarray:
         """Per group, whether any of its rows is in ``mask``."""
         out = np.zeros(len(self.ids), dtype=bool)
         out[self.group[mask]] = True
         return out
-
-
-class EventCodes:
-    """The event name of every row of a log as a small integer, computed once."""
-
-    def __init__(self, column: pd.Series):
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            names = [str(c) for c in column.cat.categories]
-            self.codes = column.cat.codes.to_numpy()
-        else:
-            self.codes, uniques = pd.factorize(column, sort=False)
-            names = [str(u) for u in uniques]
-        self.names = {name: i for i, name in enumerate(names)}
-
-    def rows_of(self, names: Iterable[str]) -> np.ndarray:
-        """Positions of the rows whose event is one of ``names``."""
-        wanted = [self.names[n] for n in names if n in self.names]
-        return np.flatnonzero(np.isin(self.codes, wanted))
 
 
 def row_error(what: str, events: pd.DataFrame, rows: np.ndarray, suggestion: str) -> DataError:

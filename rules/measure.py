@@ -19,8 +19,8 @@ from .calls import CALL_EVENTS, CallTimelines, judge_calls, read_calls
 from .eventlog import EventLog, atomic_target
 from .grouped import EventCodes
 from .months import MonthGrid
-from .pack import AnswerTimeTarget, FirstContactTarget, ResolutionTarget, RulePack
-from .resolution import judge_resolution
+from .pack import AnswerTimeTarget, FirstContactTarget, RulePack
+from .resolution import MonthlyCounts, judge_resolution
 from .tickets import TICKET_EVENTS, TicketTimelines, read_tickets
 
 MONTHLY_COLUMNS: tuple[str, ...] = (
@@ -70,7 +70,7 @@ def measure(log: EventLog, pack: RulePack, *, as_of: float | None = None) -> Mea
     if as_of is not None and events_read and float(frame["time"].max()) > as_of:
         frame = frame[frame["time"].to_numpy() <= as_of].reset_index(drop=True)
     zone = pack.zone
-    codes = EventCodes(frame["event"])
+    codes = EventCodes(frame)
     tickets = read_tickets(
         frame, codes, pack.priority_codes, pack.semantics.priority_target
     )
@@ -86,14 +86,13 @@ def measure(log: EventLog, pack: RulePack, *, as_of: float | None = None) -> Mea
     call_table, call_monthly = _judge_calls(calls, pack, grid, as_of)
     fc_table, fc_monthly = _judge_first_contact(tickets, pack, grid)
 
-    monthly = _monthly(pack, grid, resolution.tickets, resolution.breached_open,
-                       call_monthly, fc_monthly)
+    monthly = _monthly(pack, grid, {**resolution.counts, **call_monthly, **fc_monthly})
     reconciliation = {
         "events_read": events_read,
         "events_measured": len(frame),
         "events_after_as_of": events_read - len(frame),
-        "ticket_events": int(np.isin(frame["event"], TICKET_EVENTS).sum()),
-        "call_events": int(np.isin(frame["event"], CALL_EVENTS).sum()),
+        "ticket_events": len(codes.rows_of(TICKET_EVENTS)),
+        "call_events": len(codes.rows_of(CALL_EVENTS)),
         "tickets": len(tickets),
         "tickets_resolved": int(np.count_nonzero(~np.isnan(tickets.resolved))),
         "tickets_open": int(np.count_nonzero(np.isnan(tickets.resolved))),
@@ -111,10 +110,6 @@ def measure(log: EventLog, pack: RulePack, *, as_of: float | None = None) -> Mea
         zone=zone,
         reconciliation=reconciliation,
     )
-
-
-# Per target: counted, met and breached-open per month of the grid.
-MonthlyCounts = dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 def _judge_calls(
@@ -216,28 +211,8 @@ def _judge_first_contact(
     return table, counts
 
 
-def _monthly(
-    pack: RulePack,
-    grid: MonthGrid,
-    ticket_table: pd.DataFrame,
-    breached_open: dict[str, np.ndarray],
-    call_counts: MonthlyCounts,
-    fc_counts: MonthlyCounts,
-) -> pd.DataFrame:
+def _monthly(pack: RulePack, grid: MonthGrid, counts: MonthlyCounts) -> pd.DataFrame:
     """One row per month per target, in the pack's target order."""
-    month_of = {label: i for i, label in enumerate(grid.labels)}
-    counts: MonthlyCounts = {**call_counts, **fc_counts}
-    closed = ticket_table[~ticket_table["open"].to_numpy(bool)]
-    month_idx = closed["month"].map(month_of).to_numpy(np.int64)
-    for target in pack.targets:
-        if isinstance(target, ResolutionTarget):
-            mine = (closed["target"] == target.id).to_numpy(bool)
-            met = mine & closed["met"].to_numpy(bool)
-            counts[target.id] = (
-                np.bincount(month_idx[mine], minlength=len(grid)),
-                np.bincount(month_idx[met], minlength=len(grid)),
-                breached_open.get(target.id, np.zeros(len(grid), dtype=np.int64)),
-            )
     frames = []
     for target in pack.targets:
         counted, met, still_open = counts[target.id]
@@ -269,28 +244,33 @@ def _monthly(
 
 def _volumes(tickets: TicketTimelines, calls: CallTimelines, grid: MonthGrid) -> pd.DataFrame:
     """Tickets opened per month, channel and priority; calls queued per month."""
-    opened = pd.DataFrame(
-        {
-            "month": np.asarray(grid.labels, dtype=object)[grid.index(tickets.opened)],
-            "channel": pd.Series(tickets.channel, dtype=object).fillna(""),
-            "priority": tickets.priority,
-        }
+    labels = np.asarray(grid.labels, dtype=object)
+    channel, channels = pd.factorize(pd.Series(tickets.channel, dtype=object).fillna(""))
+    priority, priorities = pd.factorize(pd.Series(tickets.priority, dtype=object))
+    shape = (len(grid), max(len(channels), 1), max(len(priorities), 1))
+    cells = np.bincount(
+        np.ravel_multi_index((grid.index(tickets.opened), channel, priority), shape),
+        minlength=int(np.prod(shape)),
     )
-    ticket_counts = opened.groupby(["month", "channel", "priority"]).size()
-    call_months = pd.Series(np.asarray(grid.labels, dtype=object)[grid.index(calls.queued)])
-    call_counts = call_months.value_counts().sort_index()
+    month, ch, pr = np.unravel_index(np.flatnonzero(cells), shape)
+    call_counts = np.bincount(grid.index(calls.queued), minlength=len(grid))
+    call_months = np.flatnonzero(call_counts)
     volumes = pd.concat(
         [
-            ticket_counts.rename("tickets").reset_index().assign(calls=0),
-            pd.DataFrame(
-                {
-                    "month": call_counts.index.to_numpy(dtype=object),
-                    "channel": "phone",
-                    "priority": "",
-                    "tickets": 0,
-                    "calls": call_counts.to_numpy(np.int64),
-                }
-            ),
+            pd.DataFrame({
+                "month": labels[month],
+                "channel": np.asarray(channels, dtype=object)[ch],
+                "priority": np.asarray(priorities, dtype=object)[pr],
+                "tickets": cells[cells > 0],
+                "calls": 0,
+            }),
+            pd.DataFrame({
+                "month": labels[call_months],
+                "channel": "phone",
+                "priority": "",
+                "tickets": 0,
+                "calls": call_counts[call_months],
+            }),
         ],
         ignore_index=True,
     )

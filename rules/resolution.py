@@ -17,15 +17,18 @@ from .months import MonthGrid
 from .pack import ResolutionTarget, RulePack, Semantics
 from .tickets import TicketTimelines
 
+# Per target id: tickets counted, met, and open but already breached, per month of the grid.
+MonthlyCounts = dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+
 
 @dataclass(frozen=True)
 class ResolutionResult:
-    """Per ticket per target (``tickets``), and per target the count of tickets open
-    and already breached at the end of each month of the grid (``breached_open``,
-    target id → array over months; the last month is judged at ``as_of``)."""
+    """Per ticket per target (``tickets``), and per target the monthly counts: resolved
+    tickets counted and met, and tickets open and already breached at the end of each
+    month (the last month judged at ``as_of``)."""
 
     tickets: pd.DataFrame
-    breached_open: dict[str, np.ndarray]
+    counts: MonthlyCounts
 
 
 def judge_resolution(
@@ -36,13 +39,13 @@ def judge_resolution(
     batches: dict[tuple[str, bool], list[ResolutionTarget]] = {}
     for target in targets:
         batches.setdefault((target.calendar, target.pause_while_waiting), []).append(target)
-    frames, breached_open = [], {}
+    frames, counts = [], {}
     for (calendar, pauses), members in batches.items():
-        frame, open_counts = _judge_batch(tickets, pack, grid, as_of, calendar, pauses, members)
+        frame, batch_counts = _judge_batch(tickets, pack, grid, as_of, calendar, pauses, members)
         frames.append(frame)
-        breached_open.update(open_counts)
+        counts.update(batch_counts)
     table = pd.concat(frames, ignore_index=True) if frames else _empty_table()
-    return ResolutionResult(tickets=table, breached_open=breached_open)
+    return ResolutionResult(tickets=table, counts=counts)
 
 
 def _empty_table() -> pd.DataFrame:
@@ -68,7 +71,7 @@ def _judge_batch(
     calendar: str,
     pauses: bool,
     members: list[ResolutionTarget],
-) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+) -> tuple[pd.DataFrame, MonthlyCounts]:
     semantics = pack.semantics
     target_of = np.full(len(tickets), -1, dtype=np.int64)
     for k, target in enumerate(members):
@@ -126,9 +129,15 @@ def _judge_batch(
     last = len(grid) - 1
     counts = {}
     for k, target in enumerate(members):
-        per_month = np.bincount(snap_month[snap_target == k], minlength=len(grid))
-        per_month[last] += int(np.count_nonzero(is_open & breached & (which == k)))
-        counts[target.id] = per_month
+        mine = which == k
+        breached_open = np.bincount(snap_month[snap_target == k], minlength=len(grid))
+        breached_open[last] += int(np.count_nonzero(is_open & breached & mine))
+        counted = mine & ~is_open
+        counts[target.id] = (
+            np.bincount(month[counted], minlength=len(grid)),
+            np.bincount(month[counted & ~breached], minlength=len(grid)),
+            breached_open,
+        )
     return frame, counts
 
 

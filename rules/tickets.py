@@ -60,17 +60,14 @@ class TicketTimelines:
         return len(self.ids)
 
 
-def _present(values: pd.Series) -> np.ndarray:
-    """Whether each value is set (neither missing nor empty text)."""
-    return (values.notna() & values.astype("string").ne("")).to_numpy(dtype=bool)
-
-
 def _first_present(events: pd.DataFrame, g: GroupedEvents, column: str) -> np.ndarray:
-    values = events[column].iloc[g.rows]
-    pos = g.first(_present(values))
+    """Per ticket, the first non-empty value of ``column`` among its events (or None)."""
+    values = events[column]
+    present = (values.notna() & values.ne("")).to_numpy(dtype=bool)
+    pos = g.first(present[g.rows])
     out = np.full(len(g), None, dtype=object)
     has = pos >= 0
-    out[has] = values.to_numpy(dtype=object)[pos[has]]
+    out[has] = values.iloc[g.rows[pos[has]]].to_numpy(dtype=object)
     return out
 
 
@@ -160,8 +157,7 @@ def _chosen_priority(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per ticket, the rank (in ``priorities``) of its priority under ``rule``, and the
     sorted position of the event from which it held that priority."""
-    is_priority = g.mask("priority")
-    pos = np.flatnonzero(is_priority)
+    pos = np.flatnonzero(g.mask("priority"))
     values = events["value"].iloc[g.rows[pos]].astype("string")
     ranks = pd.Index(list(priorities)).get_indexer(pd.Index(values)).astype(np.int64)
     unknown = pos[ranks < 0]
@@ -172,22 +168,21 @@ def _chosen_priority(
             g.rows[unknown],
             "Map the source's priorities onto the pack's codes in the import mapping.",
         )
-    rank = np.full(g.rows.size, -1, dtype=np.int64)
-    rank[pos] = ranks
+    group = g.group[pos]
     if rule == "first":
-        first = g.first(is_priority)
-        return rank[first], first
+        first = g.first_of(pos)
+        return ranks[np.searchsorted(pos, first)], first
     if rule == "highest":
         best = np.full(len(g), len(priorities), dtype=np.int64)
-        np.minimum.at(best, g.group[pos], ranks)
-        return best, g.first(is_priority & (rank == best[g.group]))
+        np.minimum.at(best, group, ranks)
+        return best, g.first_of(pos[ranks == best[group]])
     if rule != "last":
         raise ValueError(f"unknown priority rule {rule!r}")
-    final = rank[g.last(is_priority)]
+    final = ranks[np.searchsorted(pos, g.last_of(pos))]
     # The final priority holds from the first event of its last unbroken run.
-    changed = g.last(is_priority & (rank != final[g.group]))
-    after_change = np.arange(g.rows.size) > changed[g.group]
-    return final, g.first(is_priority & (rank == final[g.group]) & after_change)
+    same = ranks == final[group]
+    changed = g.last_of(pos[~same])
+    return final, g.first_of(pos[same & (pos > changed[group])])
 
 
 def _levels(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
@@ -203,7 +198,8 @@ def _stops(events: pd.DataFrame, g: GroupedEvents, is_resolved: np.ndarray) -> S
     t = g.time
     starts = g.mask("waiting_start")
     ends = g.mask("waiting_end")
-    orphan = np.flatnonzero(ends & (g.previous_of(starts) < 0))
+    end_pos = np.flatnonzero(ends)
+    orphan = end_pos[g.previous_of(starts, end_pos) < 0]
     if orphan.size:
         raise row_error(
             "`waiting_end` with no `waiting_start` before it in its ticket",
@@ -213,18 +209,17 @@ def _stops(events: pd.DataFrame, g: GroupedEvents, is_resolved: np.ndarray) -> S
     wait_pos = np.flatnonzero(starts)
     # A resolution (or closing) ends a wait on the user too: a reopened ticket's clock
     # runs again from the reopening.
-    wait_end_pos = g.next_of(ends | is_resolved | g.mask("closed"))[wait_pos]
+    wait_end_pos = g.next_of(ends | is_resolved | g.mask("closed"), wait_pos)
     wait_end = np.where(wait_end_pos >= 0, t[np.maximum(wait_end_pos, 0)], np.nan)
 
     # A gap runs from the first resolution or closing after the ticket last (re)started
     # to the reopening: resolved → closed → reopened is one gap, from the resolution.
     is_reopened = g.mask("reopened")
     reopen_pos = np.flatnonzero(is_reopened)
-    restarted = g.previous_of(is_reopened | g.mask("opened"))[np.maximum(reopen_pos - 1, 0)]
-    gap_start_pos = np.where(restarted >= 0, g.next_of(is_resolved | g.mask("closed"))[restarted],
-                             -1)
+    restarted = g.previous_of(is_reopened | g.mask("opened"), np.maximum(reopen_pos - 1, 0))
+    gap_start_pos = g.next_of(is_resolved | g.mask("closed"), np.maximum(restarted, 0))
     same = g.group[np.maximum(restarted, 0)] == g.group[reopen_pos]
-    has_gap = (gap_start_pos >= 0) & (gap_start_pos < reopen_pos) & same
+    has_gap = (restarted >= 0) & (gap_start_pos >= 0) & (gap_start_pos < reopen_pos) & same
     reopen_pos, gap_start_pos = reopen_pos[has_gap], gap_start_pos[has_gap]
 
     ticket = np.concatenate([g.group[wait_pos], g.group[reopen_pos]])
