@@ -188,6 +188,7 @@ def compliance_forecast(monthly: pd.DataFrame) -> pd.DataFrame:
 
     A replication in which a target counted nothing that month has no compliance and
     takes part in neither the mean nor P(meet goal); `replications` says how many did.
+    Months in which nothing at all was counted are left out.
     """
     rows = []
     for (month, target), group in monthly.groupby(["month", "target"], sort=False):
@@ -213,7 +214,10 @@ def compliance_forecast(monthly: pd.DataFrame) -> pd.DataFrame:
             }
         )
     frame = pd.DataFrame(rows, columns=list(_COMPLIANCE_COLUMNS))
-    return frame.sort_values("month", kind="stable", ignore_index=True)
+    # A month in which no target counted anything lies outside the horizon (a warm-up's
+    # spill-over): nothing is predicted for it.
+    judged = frame.groupby("month")["replications"].transform("max") > 0
+    return frame[judged].sort_values("month", kind="stable", ignore_index=True)
 
 
 _COMPLIANCE_COLUMNS = (

@@ -76,6 +76,7 @@ def test_a_crash_keeps_what_finished_and_the_rerun_computes_only_the_rest(tmp_pa
     assert_same_forecast(resumed, run(tmp_path, "whole.sqlite", n=8))
 
 
+@pytest.mark.slow
 def test_a_crash_in_a_process_pool_loses_nothing_that_finished(tmp_path):
     with pytest.raises(Crash):
         run(tmp_path, "pool.sqlite", n=8, cluster=Cluster(workers=2), scenario={"crash_at": 6})
@@ -83,7 +84,7 @@ def test_a_crash_in_a_process_pool_loses_nothing_that_finished(tmp_path):
     assert 6 not in finished and finished <= set(range(8))
     # Every stored replication is complete: all its months and targets are there.
     assert (figures.monthly.groupby("replication").size() == 4).all()
-    resumed = run(tmp_path, "pool.sqlite", n=8, cluster=Cluster(workers=2))
+    resumed = run(tmp_path, "pool.sqlite", n=8)
     assert resumed.computed == 8 - len(finished)
     assert_same_forecast(resumed, run(tmp_path, "whole.sqlite", n=8))
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from fake_replication import fake_replicate
 
 from cau import forecast_report
+from cau.cli import main
 from sim.forecast import Forecast, ReplicationFigures, forecast
 from sim.replications import ReplicationTask, child_seeds
 
@@ -71,3 +75,74 @@ def test_report_files_are_complete_and_carry_the_seed(tmp_path, fake_forecast):
     document = json.loads((tmp_path / "out" / "forecast.json").read_text(encoding="utf-8"))
     assert document["seed"] == 3 and len(document["compliance"]) == 4
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
+
+
+# -- the command, end to end on a tiny version of the baseline ------------------------------
+
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "cspq-baseline.yaml"
+
+
+@pytest.fixture(scope="module")
+def tiny_scenario(tmp_path_factory) -> Path:
+    """The baseline cut to two days without warm-up and an outage: seconds to simulate."""
+    data = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
+    data["horizon"] = {"start": "2026-03-02", "days": 2, "warmup": "0d"}
+    data["demand"].pop("outages", None)
+    path = tmp_path_factory.mktemp("scenario") / "tiny.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def simulate(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["simulate", *args])
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_simulate_prints_the_forecast_and_writes_its_files(tmp_path, tiny_scenario):
+    out = tmp_path / "out"
+    status, text, _ = simulate(
+        str(tiny_scenario), "-n", "3", "--seed", "5", "--workers", "1", "--out", str(out)
+    )
+    assert status == 0
+    assert "Mois 2026-03" in text and "Conformité prévue" in text
+    assert "Indicateurs opérationnels" in text
+    for name in (
+        "compliance.csv",
+        "operations.csv",
+        "service_level_by_halfhour.csv",
+        "forecast.json",
+        "compliance.png",
+        "service_level_by_halfhour.png",
+    ):
+        assert (out / name).stat().st_size > 0, name
+    compliance = pd.read_csv(out / "compliance.csv")
+    assert set(compliance["replications"]) <= {0, 1, 2, 3} and (compliance["seed"] == 5).all()
+    assert "reponse-appels" in set(compliance["target"])
+    # The same command again computes nothing: every replication is in the store.
+    status, again, _ = simulate(
+        str(tiny_scenario), "-n", "3", "--seed", "5", "--workers", "1", "--out", str(out)
+    )
+    assert status == 0 and "0 calculées, 3 reprises" in again
+    pd.testing.assert_frame_equal(pd.read_csv(out / "compliance.csv"), compliance)
+
+
+def test_a_store_of_another_seed_is_refused_with_exit_2(tmp_path, tiny_scenario):
+    store = str(tmp_path / "runs.sqlite")
+    base = [str(tiny_scenario), "-n", "1", "--workers", "1", "--store", store, "--lang", "en"]
+    assert simulate(*base, "--seed", "1")[0] == 0
+    status, _, err = simulate(*base, "--seed", "2")
+    assert status == 2 and "another --store file" in err and "seed" in err
+
+
+def test_a_bad_scenario_exits_2_with_located_problems(tmp_path):
+    data = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
+    data["horizon"]["dayz"] = data["horizon"].pop("days")
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    status, text, err = simulate(str(path), "-n", "1", "--workers", "1")
+    assert status == 2 and text == ""
+    assert "bad.yaml:" in err and "dayz" in err and 'Did you mean "days"?' in err
+    status, _, err = simulate(str(tmp_path / "missing.yaml"))
+    assert status == 2 and "missing.yaml" in err
