@@ -1,0 +1,34 @@
+"""The fr/en message catalogue: French by default, English on request, extensible."""
+
+from __future__ import annotations
+
+import pytest
+
+from cau import i18n
+from rules.errors import CauError
+
+
+def test_french_by_default_english_on_request() -> None:
+    assert i18n.message("holidays_in", count=13, year=2026) == "13 jours fériés en 2026"
+    assert i18n.message("holidays_in", "en", count=13, year=2026) == "13 holidays in 2026"
+
+
+def test_every_message_has_french_and_english() -> None:
+    for key, texts in i18n.MESSAGES.items():
+        assert set(texts) >= set(i18n.LANGUAGES), key
+
+
+def test_unknown_language_is_a_cau_error() -> None:
+    with pytest.raises(CauError, match="unknown language"):
+        i18n.message("ok", "de")
+
+
+def test_register_adds_messages_and_refuses_conflicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(i18n, "MESSAGES", dict(i18n.MESSAGES))
+    i18n.register({"greeting": {"fr": "Bonjour {name}", "en": "Hello {name}"}})
+    assert i18n.message("greeting", "en", name="CAU") == "Hello CAU"
+    i18n.register({"greeting": {"fr": "Bonjour {name}", "en": "Hello {name}"}})  # same: fine
+    with pytest.raises(ValueError, match="already defined"):
+        i18n.register({"greeting": {"fr": "Salut", "en": "Hi"}})
+    with pytest.raises(ValueError, match="no French"):
+        i18n.register({"bye": {"en": "Bye"}})
