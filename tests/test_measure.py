@@ -329,6 +329,17 @@ def test_end_before_start_is_an_error_naming_the_row() -> None:
         measure(EventLog.from_records(lost), default_pack())
 
 
+def test_write_puts_each_table_in_a_csv_file(tmp_path: Any) -> None:
+    m = run(ticket("A", "2026-03-02 00:00", "P1", ("2026-03-02 01:00", "resolved")),
+            call("c", "2026-03-02 10:00", 30))
+    m.write(tmp_path / "out")
+    for name in ("monthly", "tickets", "calls", "volumes", "first_contact"):
+        written = pd.read_csv(tmp_path / "out" / f"{name}.csv")
+        assert len(written) == len(getattr(m, name))
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"{n}.csv" for n in ("monthly", "tickets", "calls", "volumes", "first_contact"))
+
+
 def test_an_empty_log_measures_to_empty_tables() -> None:
     m = measure(EventLog.from_records([]), default_pack())
     assert m.tickets.empty and m.calls.empty and m.reconciliation["tickets"] == 0
