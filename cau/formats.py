@@ -64,6 +64,17 @@ def hours(seconds: float, lang: str = "fr") -> str:
     return f"{number(value, lang, digits)}{NNBSP if lang == 'fr' else ' '}h"
 
 
+def duration(seconds: float, lang: str = "fr") -> str:
+    """A threshold as readers say it: ``40 s``, ``15 min``, ``10 h`` (hours beyond an hour,
+    even past a day: "40 h" of business time is not "1 d 16 h")."""
+    space = NNBSP if lang == "fr" else " "
+    if seconds < 60:
+        return f"{number(seconds, lang, 0 if float(seconds).is_integer() else 1)}{space}s"
+    if seconds < 3600:
+        return f"{number(seconds / 60, lang, 0 if seconds % 60 == 0 else 1)}{space}min"
+    return hours(seconds, lang)
+
+
 def month_name(month: str, lang: str = "fr", short: bool = False) -> str:
     """``"2026-03"`` → ``mars 2026`` (``March 2026``); short: ``mars`` (``Mar``)."""
     year, index = int(month[:4]), int(month[5:7])

@@ -1,0 +1,87 @@
+"""``cau dashboard EVENTS --rules PACK --out DIR``: the monthly dashboard of an event log.
+
+Measures the log against the pack (the same judge as ``cau measure``) and writes one
+self-contained HTML page and each figure as PNG into DIR, French by default. Rows
+that cannot be used are counted on stderr, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from rules.eventlog import read_event_log
+from rules.loader import load_rule_pack
+from rules.measure import measure
+
+from . import i18n
+from .cmd_measure import parse_instant
+from .dashboard import build_dashboard
+
+i18n.register(
+    {
+        "dash_read": {
+            "fr": "{source} : {read} lignes lues, {kept} retenues, {rejected} rejetées",
+            "en": "{source}: {read} rows read, {kept} kept, {rejected} rejected",
+        },
+        "dash_written": {
+            "fr": "Tableau de bord de {month} écrit : {path}",
+            "en": "Dashboard of {month} written: {path}",
+        },
+        "dash_left_out": {"fr": "  figure omise ({name}) : {reason}",
+                          "en": "  figure left out ({name}): {reason}"},
+    }
+)
+
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "dashboard",
+        help="write the monthly dashboard (HTML page and PNG figures) of an event log",
+        description="Measure an event log against a rule pack and write the month's "
+        "dashboard: a self-contained HTML page (summary table per target, compliance "
+        "trend, restoration times, call service level per half-hour, volumes) and each "
+        "figure as a PNG file.",
+    )
+    parser.add_argument("events", metavar="EVENTS", help="event log (.csv, .csv.gz, .parquet)")
+    parser.add_argument("--rules", required=True, metavar="PACK",
+                        help="rule-pack file, or a shipped pack's name (e.g. cspq-cau)")
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR",
+                        help="directory receiving the page and the figures (created)")
+    parser.add_argument("--month", type=_month, metavar="YYYY-MM",
+                        help="month of the dashboard (default: the latest with data)")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE,
+                        help="language of the page (default: fr)")
+    parser.add_argument("--as-of", metavar="INSTANT",
+                        help="judge open tickets at this instant, ISO 8601 (local time of "
+                        "the pack's zone when no offset is given); default: the last event")
+    parser.set_defaults(func=run)
+
+
+def _month(text: str) -> str:
+    if not MONTH.fullmatch(text):
+        raise argparse.ArgumentTypeError(f'expected a month such as 2026-03, found "{text}"')
+    return text
+
+
+def run(args: argparse.Namespace) -> int:
+    pack = load_rule_pack(args.rules)
+    log = read_event_log(args.events, priorities=pack.priority_codes)
+    report = log.report
+    if report is not None:
+        print(i18n.message("dash_read", args.lang, source=report.source, read=report.rows_read,
+                           kept=report.rows_kept, rejected=report.rows_rejected),
+              file=sys.stderr)
+    as_of = None if args.as_of is None else parse_instant(args.as_of, pack.zone)
+    dashboard = build_dashboard(measure(log, pack, as_of=as_of), pack, month=args.month,
+                                lang=args.lang)
+    written = dashboard.write(args.out)
+    print(i18n.message("dash_written", args.lang, month=dashboard.month, path=written[0]))
+    for name, reason in dashboard.omitted.items():
+        print(i18n.message("dash_left_out", args.lang, name=name, reason=reason))
+    return 0
