@@ -1,0 +1,187 @@
+"""Who is on duty when: shifts of the local week turned into agents on duty over UTC time.
+
+A :class:`Shift` is local wall-clock time (08:00 is 08:00 on both sides of a DST change);
+:meth:`Staffing.steps` lays the shifts day by day over a horizon and converts each
+instant to UTC, giving :class:`StaffingSteps`, the step function the contact centre model
+follows, and its per-half-hour table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from rules.document import Node
+from rules.errors import DataError
+
+DAY = 86400
+DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+CLOCK_EXAMPLE = 'a clock time in quotes such as "07:30" (unquoted, YAML reads 07:30 as a number)'
+
+
+@dataclass(frozen=True)
+class Shift:
+    """``headcount`` agents on duty on ``days`` (0 = Monday) from ``start`` to ``end``,
+    seconds from local midnight (``end`` beyond 24 h for a shift past midnight), off
+    during each ``(start, end)`` of ``breaks``."""
+
+    days: frozenset[int]
+    start: int
+    end: int
+    breaks: tuple[tuple[int, int], ...] = ()
+    headcount: int = 1
+
+    def __post_init__(self) -> None:
+        if not self.days or not self.days <= set(range(7)):
+            raise DataError(f"shift days: expected weekdays 0 (Monday) … 6, found {set(self.days)}")
+        if not 0 <= self.start < self.end <= self.start + DAY:
+            raise DataError(
+                f"shift: expected 0 ≤ start < end ≤ start + 24 h, found {self.start}–{self.end}"
+            )
+        for low, high in self.breaks:
+            if not self.start <= low < high <= self.end:
+                raise DataError(f"shift break {low}–{high}: expected inside the shift")
+        if self.headcount < 0:
+            raise DataError(f"shift headcount: expected at least 0, found {self.headcount}")
+
+    def on_duty(self) -> list[tuple[int, int]]:
+        """The stretches worked on one day: the shift minus its breaks."""
+        stretches, at = [], self.start
+        for low, high in sorted(self.breaks):
+            stretches.append((at, low))
+            at = high
+        stretches.append((at, self.end))
+        return [(a, b) for a, b in stretches if b > a]
+
+
+@dataclass(frozen=True)
+class StaffingSteps:
+    """Agents on duty as a step function of UTC time: ``agents[k]`` from ``times[k]`` to
+    ``times[k+1]`` (the last to the end of the horizon)."""
+
+    times: np.ndarray
+    agents: np.ndarray
+
+    @classmethod
+    def constant(cls, agents: int, start: float = 0.0) -> StaffingSteps:
+        return cls(np.array([float(start)]), np.array([int(agents)]))
+
+    def at(self, t: np.ndarray) -> np.ndarray:
+        """Agents on duty at each instant (0 before the first step)."""
+        k = np.searchsorted(self.times, np.asarray(t, dtype=float), side="right") - 1
+        return np.where(k >= 0, self.agents[np.maximum(k, 0)], 0)
+
+    def half_hourly(self, start: float, end: float, step: float = 1800.0) -> pd.DataFrame:
+        """Time-averaged agents on duty per bin of ``step`` seconds: ``time``, ``agents``."""
+        edges = np.arange(start, end + step / 2, step)
+        cuts = np.union1d(edges, self.times[(self.times > start) & (self.times < end)])
+        level = self.at(cuts[:-1]) * np.diff(cuts)
+        area = np.concatenate(([0.0], np.cumsum(level)))
+        at_edges = np.interp(edges, cuts, area)
+        return pd.DataFrame({"time": edges[:-1], "agents": np.diff(at_edges) / step})
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """The level-1 shifts of a typical week."""
+
+    shifts: tuple[Shift, ...]
+
+    def steps(
+        self,
+        start: float,
+        end: float,
+        zone: str = "America/Montreal",
+        working_day: Callable[[date], bool] | None = None,
+    ) -> StaffingSteps:
+        """Agents on duty from ``start`` to ``end`` (UTC epoch seconds); days for which
+        ``working_day`` (e.g. ``BusinessCalendar.is_business_day``) is false have nobody."""
+        tz = ZoneInfo(zone)
+        first = datetime.fromtimestamp(start, tz).date() - timedelta(days=1)  # overnight shifts
+        last = datetime.fromtimestamp(end, tz).date()
+        instants: list[float] = [start]
+        changes: list[int] = [0]
+        day = first
+        while day <= last:
+            if working_day is None or working_day(day):
+                midnight = datetime.combine(day, time())
+                for shift in self.shifts:
+                    if day.weekday() not in shift.days:
+                        continue
+                    for low, high in shift.on_duty():
+                        for offset, change in ((low, shift.headcount), (high, -shift.headcount)):
+                            local = (midnight + timedelta(seconds=offset)).replace(tzinfo=tz)
+                            instants.append(local.astimezone(UTC).timestamp())
+                            changes.append(change)
+            day += timedelta(days=1)
+        times = np.asarray(instants)
+        order = np.argsort(times, kind="stable")
+        times, level = times[order], np.cumsum(np.asarray(changes)[order])
+        last_of_each = np.r_[times[1:] != times[:-1], True]  # the level after all changes at t
+        times, level = times[last_of_each], level[last_of_each]
+        before = times <= start
+        keep = (times > start) & (times < end)
+        start_level = level[before][-1]
+        return StaffingSteps(np.r_[start, times[keep]], np.r_[start_level, level[keep]])
+
+
+# -- declarative form ----------------------------------------------------------------------
+def _clock(node: Node) -> int | None:
+    match = _CLOCK.match(node.value) if isinstance(node.value, str) else None
+    if not match or int(match.group(1)) > 48 or int(match.group(2)) > 59:
+        node.report(CLOCK_EXAMPLE)
+        return None
+    return int(match.group(1)) * 3600 + int(match.group(2)) * 60
+
+
+def _days(node: Node) -> frozenset[int] | None:
+    names = node.value if isinstance(node.value, list) else [node.value]
+    days: set[int] = set()
+    for name in names:
+        low, _, high = str(name).lower().partition("-")
+        if low not in DAY_NAMES or (high and high not in DAY_NAMES):
+            node.report('days such as [mon, tue] or "mon-fri"', f'"{name}"')
+            return None
+        a, b = DAY_NAMES.index(low), DAY_NAMES.index(high or low)
+        days.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
+    return frozenset(days)
+
+
+def _shift(node: Node) -> Shift | None:
+    if not node.mapping(required=("days", "start", "end", "headcount"), optional=("breaks",)):
+        return None
+    days, start, end = _days(node["days"]), _clock(node["start"]), _clock(node["end"])
+    headcount = node["headcount"].number(low=0, integer=True)
+    breaks: list[tuple[int, int] | None] = []
+    for item in node.get("breaks", []).list(allow_empty=True):
+        low, _, high = str(item.value).partition("-")
+        a = _clock(Node(item.doc, item.path, low.strip()))
+        b = _clock(Node(item.doc, item.path, high.strip())) if a is not None else None
+        breaks.append((a, b) if a is not None and b is not None else None)
+    if days is None or start is None or end is None or headcount is None or None in breaks:
+        return None
+    if end <= start:
+        end += DAY  # a shift past midnight, "22:00" to "06:00"
+    try:
+        return Shift(days, start, end, tuple(b for b in breaks if b is not None), int(headcount))
+    except DataError as exc:
+        node.report("a shift with its breaks inside it", str(exc))
+        return None
+
+
+def parse_staffing(node: Node) -> Staffing | None:
+    """Staffing from ``{shifts: [{days: mon-fri, start: "07:30", end: "16:00",
+    breaks: ["12:00-12:30"], headcount: 6}, …]}``, or None after recording problems."""
+    if not node.mapping(required=("shifts",)):
+        return None
+    shifts = [_shift(item) for item in node["shifts"].list()]
+    if not shifts or None in shifts:
+        return None
+    return Staffing(tuple(s for s in shifts if s is not None))

@@ -1,0 +1,344 @@
+"""The level-1 queue: equal to a plain event-by-event reference, and proved against
+queueing theory (Erlang C, Erlang A, Little's law) inside confidence intervals over
+independent replications."""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from sim.contact_centre import (
+    ContactCentre,
+    ContactCentreRun,
+    Switchboard,
+    simulate_contact_centre,
+    time_average,
+)
+from sim.distributions import Exponential
+from sim.erlang import ErlangA, ErlangC
+from sim.rng import Streams
+from sim.staffing import StaffingSteps
+
+MINUTE = 60.0
+
+
+# -- the fast path equals a plain event-by-event reference ---------------------------------
+def reference(
+    arrivals: np.ndarray, patience: np.ndarray, service: np.ndarray,
+    email_arrivals: np.ndarray, email_service: np.ndarray, staffing: StaffingSteps,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The same level-1 rules, simulated the textbook way: a calendar of events, a queue
+    of waiting calls, named agents. When the schedule drops by k, the idle agents go
+    first, then the busy ones that finish soonest, each after finishing its work."""
+    n, m = arrivals.size, email_arrivals.size
+    answered, abandoned, email_started = np.full(n, np.nan), np.full(n, np.nan), np.full(m, np.nan)
+    events: list[tuple[float, int, int]] = []  # time, kind (order at a tie), index or agent
+    change, free, arrival, patience_end, email = range(5)
+    levels = np.diff(staffing.agents, prepend=0)
+    for k, t in enumerate(staffing.times):
+        events.append((float(t), change, k))
+    for i, t in enumerate(arrivals):
+        events.append((float(t), arrival, i))
+        if np.isfinite(patience[i]):
+            events.append((float(t + patience[i]), patience_end, i))
+    for j, t in enumerate(email_arrivals):
+        events.append((float(t), email, j))
+    heapq.heapify(events)
+    idle: list[int] = []
+    busy_until: dict[int, float] = {}
+    leaving: set[int] = set()
+    hired = 0
+    queue: deque[int] = deque()
+    backlog: deque[int] = deque()
+
+    def work(agent: int, now: float) -> bool:
+        """An available agent takes the first waiting call, else the oldest e-mail."""
+        while queue and not np.isnan(abandoned[queue[0]]):
+            queue.popleft()
+        if queue:
+            i = queue.popleft()
+            answered[i] = now
+            busy_until[agent] = now + service[i]
+        elif backlog:
+            j = backlog.popleft()
+            email_started[j] = now
+            busy_until[agent] = now + email_service[j]
+        else:
+            idle.append(agent)
+            return False
+        heapq.heappush(events, (busy_until[agent], free, agent))
+        return True
+
+    while events:
+        now, kind, index = heapq.heappop(events)
+        if kind == change:
+            size = int(levels[index])
+            for _ in range(size):
+                work(hired, now)
+                hired += 1
+            for _ in range(-size):
+                if idle:
+                    idle.pop()
+                else:
+                    staying = {a: t for a, t in busy_until.items() if a not in leaving}
+                    leaving.add(min(staying, key=lambda a: staying[a]))
+        elif kind == free:
+            del busy_until[index]
+            if index in leaving:
+                leaving.discard(index)
+            else:
+                work(index, now)
+        elif kind == arrival:
+            queue.append(index)
+            if idle:
+                work(idle.pop(), now)
+        elif kind == patience_end:
+            if np.isnan(answered[index]):
+                abandoned[index] = now
+        else:
+            backlog.append(index)
+            if idle:
+                work(idle.pop(), now)
+    return answered, abandoned, email_started
+
+
+def random_day(seed: int) -> tuple[np.ndarray, ...]:
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(0, 60)), int(rng.integers(0, 20))
+    arrivals = np.sort(rng.uniform(0, 1000, n))
+    patience = rng.exponential(rng.uniform(20, 200), n)
+    if rng.random() < 0.2:
+        patience[:] = np.inf  # nobody hangs up
+    service = rng.exponential(60, n)
+    emails = np.sort(rng.uniform(0, 1000, m))
+    email_service = rng.exponential(40, m)
+    change_times = np.r_[0.0, np.sort(rng.uniform(0, 1000, int(rng.integers(0, 8))))]
+    agents = rng.integers(0, 5, change_times.size)
+    return arrivals, patience, service, emails, email_service, change_times, agents
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_the_recursion_equals_the_event_by_event_reference(seed: int) -> None:
+    arrivals, patience, service, emails, email_service, times, agents = random_day(seed)
+    staffing = StaffingSteps(times, agents)
+    board = Switchboard(arrivals, patience, service, emails, email_service, staffing)
+    for until in (250.0, 500.0, 1000.0, math.inf):  # in steps, as the SimPy process does
+        board.advance(until)
+    expected = reference(arrivals, patience, service, emails, email_service, staffing)
+    for got, want in zip((board.answered, board.abandoned, board.email_started), expected,
+                         strict=True):
+        np.testing.assert_allclose(np.asarray(got), want, rtol=0, atol=1e-9)
+
+
+def board_of(
+    calls: list[tuple[float, float]], times: list[float], agents: list[int]
+) -> Switchboard:
+    arrivals = np.array([c[0] for c in calls])
+    board = Switchboard(arrivals, np.full(len(calls), np.inf), np.array([c[1] for c in calls]),
+                        np.zeros(0), np.zeros(0), StaffingSteps(np.array(times), np.array(agents)))
+    board.advance(math.inf)
+    return board
+
+
+def test_an_idle_agent_leaves_first_when_the_shift_ends() -> None:
+    # 2 agents, then 1 from t=100. B is idle at 100 and leaves; the caller at 120 waits for A.
+    board = board_of([(0, 150), (10, 50), (120, 10)], [0, 100], [2, 1])
+    assert board.answered == [0, 10, 150]
+
+
+def test_a_busy_agent_finishes_its_call_before_leaving() -> None:
+    # Both busy at 100: A (free at 150) finishes, leaves; the caller at 120 waits for B (210).
+    board = board_of([(0, 150), (10, 200), (120, 10)], [0, 100], [2, 1])
+    assert board.answered == [0, 10, 210]
+
+
+def test_nobody_on_duty_means_waiting_until_someone_comes() -> None:
+    board = board_of([(5, 10)], [0, 60, 600], [0, 1, 0])
+    assert board.answered == [60]
+
+
+# -- proof against theory ------------------------------------------------------------------
+RATE, AHT, AGENTS, TARGET = 2 / MINUTE, 5 * MINUTE, 12, 40.0
+WARM_UP = 300 * MINUTE  # the empty start is forgotten well within 5 h at this load
+REPLICATIONS = 30
+
+
+def replicate(
+    centre: ContactCentre, calls: int, measure: Callable[[ContactCentreRun], dict[str, float]],
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """``measure`` of independent stationary replications (one child seed each)."""
+    rows = []
+    for child in np.random.SeedSequence(seed).spawn(REPLICATIONS):
+        streams = Streams(child)
+        arrivals = np.cumsum(streams["arrivals"].exponential(1 / RATE, calls))
+        end = float(arrivals[-1]) + 86400.0  # long enough for every call to be decided
+        run = simulate_contact_centre(centre, arrivals, StaffingSteps.constant(AGENTS), end,
+                                      streams)
+        rows.append(measure(run))
+    return {key: np.array([row[key] for row in rows]) for key in rows[0]}
+
+
+def inside_ci(values: np.ndarray, theory: float, level: float = 0.99) -> bool:
+    t = stats.t.ppf(0.5 + level / 2, values.size - 1)
+    half = t * values.std(ddof=1) / math.sqrt(values.size)
+    return bool(abs(values.mean() - theory) <= half)
+
+
+def steady(run: ContactCentreRun) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Wait, answered? and abandoned? of the calls after the warm-up."""
+    calls = run.calls
+    keep = calls.queued >= calls.queued[0] + WARM_UP
+    answered = ~np.isnan(calls.answered[keep])
+    left = np.where(answered, calls.answered[keep], calls.abandoned[keep])
+    return left - calls.queued[keep], answered, ~answered
+
+
+def test_stationary_mmc_is_erlang_c() -> None:
+    def measure(run: ContactCentreRun) -> dict[str, float]:
+        wait, answered, _ = steady(run)
+        assert answered.all()
+        return {"p_wait": (wait > 0).mean(), "sl": (wait <= TARGET).mean(), "asa": wait.mean()}
+
+    figures = replicate(ContactCentre(Exponential(AHT)), 50_000, measure, seed=1)
+    theory = ErlangC(RATE, AHT, AGENTS)
+    assert inside_ci(figures["p_wait"], theory.p_wait)
+    assert inside_ci(figures["sl"], theory.service_level(TARGET))
+    assert inside_ci(figures["asa"], theory.asa)
+    # and the interval is tight enough to mean something
+    assert figures["asa"].std(ddof=1) / math.sqrt(REPLICATIONS) < 0.05 * theory.asa
+
+
+def test_impatient_callers_are_erlang_a() -> None:
+    patience = 3 * MINUTE
+
+    def measure(run: ContactCentreRun) -> dict[str, float]:
+        wait, answered, abandoned = steady(run)
+        return {
+            "p_wait": (wait > 0).mean(),
+            "p_abandon": abandoned.mean(),
+            "sl": (answered & (wait <= TARGET)).mean(),
+            "asa": wait[answered].mean(),
+        }
+
+    centre = ContactCentre(Exponential(AHT), patience=Exponential(patience))
+    figures = replicate(centre, 20_000, measure, seed=2)
+    theory = ErlangA(RATE, AHT, AGENTS, patience)
+    assert inside_ci(figures["p_abandon"], theory.p_abandon)
+    assert inside_ci(figures["sl"], theory.service_level(TARGET))
+    assert inside_ci(figures["p_wait"], theory.p_wait)
+    assert inside_ci(figures["asa"], theory.asa)
+    # Erlang C would be far off: impatience matters, and the test can tell
+    assert not inside_ci(figures["sl"], ErlangC(RATE, AHT, AGENTS).service_level(TARGET))
+
+
+def test_littles_law_holds_for_the_queue() -> None:
+    def measure(run: ContactCentreRun) -> dict[str, float]:
+        calls = run.calls
+        low, high = calls.queued[0] + WARM_UP, calls.queued[-1]
+        left = np.fmin(calls.answered, calls.abandoned)
+        queue_length = time_average(calls.queued, left, np.array([low, high]))[0]
+        inside = (calls.queued >= low) & (calls.queued < high)
+        arrival_rate = inside.sum() / (high - low)
+        mean_wait = (left - calls.queued)[inside].mean()
+        return {"gap": queue_length - arrival_rate * mean_wait, "l": queue_length}
+
+    centre = ContactCentre(Exponential(AHT), patience=Exponential(10 * MINUTE))
+    figures = replicate(centre, 20_000, measure, seed=3)
+    assert inside_ci(figures["gap"], 0.0)
+    assert figures["l"].mean() > 0.5  # a queue there is
+
+
+# -- a working day: schedule, e-mails, conservation, the log -------------------------------
+def working_day(seed: np.random.SeedSequence) -> ContactCentreRun:
+    streams = Streams(seed)
+    day = 3 * 86400.0
+    hours = np.arange(0.0, day, 1800.0)
+    open_ = ((hours % 86400) >= 7.5 * 3600) & ((hours % 86400) < 17 * 3600)
+    calls = np.sort(np.concatenate([
+        b + 1800.0 * streams["arrivals"].random(streams["arrivals"].poisson(60))
+        for b in hours[open_]
+    ]))
+    emails = np.sort(streams["emails"].uniform(0.0, day, 300))
+    end = 2 * 86400 + 15 * 3600.0  # mid-afternoon of the third day
+    times = np.array([0.0, *[d * 86400 + h * 3600 for d in range(3) for h in (7.5, 12, 13, 17)]])
+    agents = np.array([0, *[8, 6, 8, 0] * 3])
+    centre = ContactCentre(
+        handling=Exponential(5 * MINUTE), patience=Exponential(4 * MINUTE),
+        after_call=Exponential(MINUTE), email_handling=Exponential(8 * MINUTE), group="CAU",
+    )
+    return simulate_contact_centre(centre, calls[calls < end], StaffingSteps(times, agents), end,
+                                   streams, emails=emails[emails < end])
+
+
+def test_every_call_is_answered_abandoned_or_still_waiting() -> None:
+    run = working_day(np.random.SeedSequence(5))
+    calls = run.calls
+    answered, abandoned = ~np.isnan(calls.answered), ~np.isnan(calls.abandoned)
+    assert not (answered & abandoned).any()
+    assert answered.sum() + abandoned.sum() + calls.waiting_at_end.sum() == calls.queued.size
+    assert calls.waiting_at_end.sum() > 0  # the run stops mid-afternoon of the third day
+    log = run.event_log().frame
+    counts = log["event"].value_counts()
+    assert counts["call_queued"] == calls.queued.size
+    assert counts["call_answered"] == answered.sum()
+    assert counts["call_abandoned"] == abandoned.sum()
+    assert (log["time"] <= run.end).all() and (log["channel"] == "phone").all()
+    # e-mails are worked only by agents on duty, and some are
+    started = run.emails.started[~np.isnan(run.emails.started)]
+    assert started.size > 0 and (run.staffing.at(started) > 0).all()
+    # no call is answered while nobody is on duty
+    assert (run.staffing.at(calls.answered[answered]) > 0).all()
+
+
+def test_monitors_are_time_averages_per_half_hour() -> None:
+    run = working_day(np.random.SeedSequence(6))
+    monitors = run.monitors()
+    assert list(monitors.columns) == ["time", "agents_on_duty", "agents_busy", "queue_length"]
+    assert np.allclose(np.diff(monitors["time"]), 1800.0)
+    closed = (monitors["agents_on_duty"] == 0).to_numpy()
+    night = closed & np.r_[[False] * 4, closed[:-4]]  # closed for two hours: callers gave up
+    assert night.any() and (monitors.loc[night, "queue_length"] < 1e-9).all()
+    assert monitors["queue_length"].max() > 1.0
+    # busy agents never exceed those on duty by more than the ones finishing overtime
+    assert (monitors["agents_busy"] <= monitors["agents_on_duty"] + 2).all()
+    # total busy time equals the handling recorded per call and e-mail
+    calls, emails = run.calls, run.emails
+    done = ~np.isnan(calls.released) & (calls.released <= run.end)
+    worked = np.nansum((calls.released - calls.answered)[done])
+    finished = ~np.isnan(emails.finished) & (emails.finished <= run.end)
+    worked += np.nansum((emails.finished - emails.started)[finished])
+    assert monitors["agents_busy"].sum() * 1800.0 >= worked
+
+
+def test_same_seed_same_numbers_other_replication_other_numbers() -> None:
+    first, second = np.random.SeedSequence(42).spawn(2)
+    a = working_day(first)
+    again = working_day(np.random.SeedSequence(42).spawn(2)[0])
+    other = working_day(second)
+    np.testing.assert_array_equal(a.calls.answered, again.calls.answered)
+    np.testing.assert_array_equal(a.emails.started, again.emails.started)
+    assert a.calls.queued.size != other.calls.queued.size or not np.array_equal(
+        a.calls.queued, other.calls.queued
+    )
+
+
+def test_streams_are_independent_per_source_and_recorded() -> None:
+    seed = np.random.SeedSequence(9).spawn(3)[2]
+    streams = Streams(seed)
+    assert streams.describe() == "9/2"
+    draws = {name: streams[name].random(2000) for name in ("arrivals", "handling", "patience")}
+    assert abs(np.corrcoef(draws["arrivals"], draws["handling"])[0, 1]) < 0.1
+    # a source's stream does not depend on which others were used before it
+    assert np.array_equal(Streams(seed)["patience"].random(2000), draws["patience"])
+    with pytest.raises(KeyError, match="unknown random source"):
+        Streams(seed)["arrival"]
