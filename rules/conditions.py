@@ -253,6 +253,9 @@ def parse_fields(node: Node) -> dict[str, Field]:
     """The pack's ``fields:`` mapping (code → kind, name, values)."""
     fields: dict[str, Field] = {}
     for code, spec in node.items():
+        if code in COMBINATORS:
+            spec.report("a field name other than all, any, not", f'"{code}"')
+            continue
         if not spec.mapping(required=("name", "type"), optional=("values", "ordered")):
             continue
         name = parse_text(spec["name"])

@@ -133,10 +133,10 @@ def test_every_problem_of_a_condition_is_reported() -> None:
 
 def test_bad_field_declarations() -> None:
     doc = Document("f.yaml", "a: {name: A, type: text}\nb: {name: B, type: bool, ordered: true}\n"
-                   "c: {name: C, type: choice}\n")
+                   "c: {name: C, type: choice}\nnot: {name: N, type: bool}\n")
     fields = parse_fields(doc.root())
     assert set(fields) == {"b"}
-    assert [p.path for p in doc.problems] == ["a.type", "b.ordered", "c.values"]
+    assert [p.path for p in doc.problems] == ["a.type", "b.ordered", "c.values", "not"]
     assert doc.problems[0].suggestion and "choice" in doc.problems[0].suggestion
 
 
