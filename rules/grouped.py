@@ -54,7 +54,11 @@ class GroupedEvents:
 
     def __init__(self, events: pd.DataFrame, rows: np.ndarray, codes: EventCodes):
         times = events["time"].to_numpy(dtype=np.float64)[rows]
-        numbers, id_numbers = pd.factorize(codes.ids[rows], sort=False)
+        # Renumber the ids present in this subset 0 … n-1 (order of first appearance kept
+        # by the log-wide numbering), without hashing the ids again.
+        present = np.zeros(len(codes.id_values), dtype=bool)
+        present[codes.ids[rows]] = True
+        numbers = (np.cumsum(present) - 1)[codes.ids[rows]]
         if np.isnan(times).any():
             raise ValueError("event times must all be set")  # the event log reader ensures it
         if times.size > 1 and not bool(np.all(times[1:] >= times[:-1])):
@@ -65,7 +69,7 @@ class GroupedEvents:
         self.rows = rows[order]
         self.group = numbers[order].astype(np.int64)
         self.time = times[order]
-        self.ids = np.asarray(codes.id_values, dtype=object)[id_numbers]
+        self.ids = np.asarray(codes.id_values, dtype=object)[present]
         self._codes = codes
         self._event_code = codes.codes[self.rows]
 
