@@ -197,7 +197,7 @@ def _priorities(node: Node) -> list[Priority]:
         name, description = parse_text(spec["name"]), parse_text(spec["description"])
         if name is not None and description is not None:
             result.append(Priority(str(code), name, description))
-    if not result and isinstance(node.value, dict):
+    if node.value == {}:
         node.report("at least one priority", "none")
     return result
 

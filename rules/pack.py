@@ -159,9 +159,13 @@ class Reporting:
     languages: tuple[str, ...] = ("fr", "en")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RulePack:
-    """Everything a service desk's rules say, as loaded from one rule-pack file."""
+    """Everything a service desk's rules say, as loaded from one rule-pack file.
+
+    Compared and hashed by identity (calendars are), so a pack can key a cache; a copy
+    from :meth:`with_targets` is another pack.
+    """
 
     id: str
     name: Text

@@ -327,3 +327,9 @@ def test_any_wrong_value_anywhere_is_a_validation_error_never_a_crash(
         load_rule_pack(path)
     except ValidationError as exc:
         assert exc.problems and all(p.line for p in exc.problems)
+
+
+def test_a_pack_can_key_a_cache(cau: RulePack) -> None:
+    tried = cau.with_targets({"P3": {"goal": "85%"}})
+    cache = {cau: "today", tried: "tried"}
+    assert cache[cau] == "today" and cache[tried] == "tried"
