@@ -18,7 +18,8 @@ around that recursion, each step taking the earliest of:
   of k removes the k agents free soonest — the idle ones, then those who finish their
   current call (or e-mail) first, each leaving as soon as it is done, never mid-call;
 * an e-mail: the earliest-free agent starts the oldest e-mail at max(agent free, e-mail
-  arrival) if that is before the next call arrives (calls come first at a tie);
+  arrival, next opening of the e-mail hours) if that is before the next call arrives
+  (calls come first at a tie);
 * the next call, by the recursion above (changes before its answer are applied first).
 
 Each step only ever starts work at or after every instant already processed, which is
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_right
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 
@@ -188,12 +190,16 @@ class Switchboard:
         email_arrivals: np.ndarray,
         email_service: np.ndarray,
         staffing: StaffingSteps,
+        email_hours: tuple[np.ndarray, np.ndarray] | None = None,
     ):
         self.arrivals = arrivals.tolist()
         self.deadlines = (arrivals + patience).tolist()
         self.service = service.tolist()
         self.email_arrivals = email_arrivals.tolist()
         self.email_service = email_service.tolist()
+        # e-mails are started only inside these [start, end) windows (default: always)
+        opens, closes = email_hours if email_hours is not None else ([-_INF], [_INF])
+        self.email_opens, self.email_closes = list(opens), list(closes)
         self.change_times = [*staffing.times.tolist(), _INF]
         self.change_sizes = [*np.diff(staffing.agents, prepend=0).tolist(), 0]
         self.answered = [math.nan] * len(self.arrivals)
@@ -209,6 +215,7 @@ class Switchboard:
         change_times, change_sizes = self.change_times, self.change_sizes
         answered, abandoned, email_started = self.answered, self.abandoned, self.email_started
         free = self.free
+        opens, closes, windows = self.email_opens, self.email_closes, len(self.email_opens)
         heappush, heappop, heapreplace = heapq.heappush, heapq.heappop, heapq.heapreplace
         i, j, k = self.call, self.email, self.change
         calls, emails = len(arrivals), len(email_arrivals)
@@ -219,8 +226,11 @@ class Switchboard:
             # staffing changes and e-mails that come before this call, in time order
             while True:
                 e = email_arrivals[j] if j < emails and free else _INF
-                if e != _INF and free[0] > e:
-                    e = free[0]
+                if e != _INF:
+                    if free[0] > e:
+                        e = free[0]
+                    w = bisect_right(closes, e)  # the window open at e, or the next one
+                    e = _INF if w == windows else max(e, opens[w])
                 if next_change <= a and next_change <= e and next_change != _INF:
                     size = change_sizes[k]
                     for _ in range(size):
@@ -275,10 +285,13 @@ def simulate_contact_centre(
     end: float,
     streams: Mapping[str, np.random.Generator],
     emails: np.ndarray | None = None,
+    email_hours: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> ContactCentreRun:
     """Run the level-1 queue for sorted call (and e-mail) arrival instants, from the
     first staffing step to ``end``. ``streams`` gives the generators ``patience``,
-    ``handling``, ``after_call`` and ``email_handling`` (see :class:`sim.rng.Streams`)."""
+    ``handling``, ``after_call`` and ``email_handling`` (see :class:`sim.rng.Streams`).
+    E-mails are started only inside ``email_hours`` (sorted disjoint UTC ``starts, ends``,
+    as ``BusinessCalendar.open_intervals`` gives them), by an agent on duty."""
     start = float(staffing.times[0])
     calls = np.asarray(calls, dtype=float)
     emails = np.zeros(0) if emails is None else np.asarray(emails, dtype=float)
@@ -297,7 +310,7 @@ def simulate_contact_centre(
         centre.email_handling.sample(streams["email_handling"], m)
         if centre.email_handling is not None else np.zeros(0)
     )
-    board = Switchboard(calls, patience, service, emails, email_service, staffing)
+    board = Switchboard(calls, patience, service, emails, email_service, staffing, email_hours)
     env = simpy.Environment(initial_time=start)
     env.process(board.process(env, end, HALF_HOUR))
     env.run()  # the process ends after deciding everything before ``end``

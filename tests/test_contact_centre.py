@@ -34,14 +34,23 @@ MINUTE = 60.0
 def reference(
     arrivals: np.ndarray, patience: np.ndarray, service: np.ndarray,
     email_arrivals: np.ndarray, email_service: np.ndarray, staffing: StaffingSteps,
+    email_hours: tuple[np.ndarray, np.ndarray] | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The same level-1 rules, simulated the textbook way: a calendar of events, a queue
     of waiting calls, named agents. When the schedule drops by k, the idle agents go
-    first, then the busy ones that finish soonest, each after finishing its work."""
+    first, then the busy ones that finish soonest, each after finishing its work. E-mails
+    are started only while the e-mail hours are open."""
     n, m = arrivals.size, email_arrivals.size
     answered, abandoned, email_started = np.full(n, np.nan), np.full(n, np.nan), np.full(m, np.nan)
     events: list[tuple[float, int, int]] = []  # time, kind (order at a tie), index or agent
-    change, free, arrival, patience_end, email = range(5)
+    change, opening, free, arrival, patience_end, email = range(6)
+    opens, closes = email_hours if email_hours is not None else (np.array([0.0]), np.array([]))
+    for t in opens:
+        events.append((float(t), opening, -1))
+
+    def open_at(now: float) -> bool:
+        return email_hours is None or bool(((opens <= now) & (now < closes)).any())
+
     levels = np.diff(staffing.agents, prepend=0)
     for k, t in enumerate(staffing.times):
         events.append((float(t), change, k))
@@ -67,7 +76,7 @@ def reference(
             i = queue.popleft()
             answered[i] = now
             busy_until[agent] = now + service[i]
-        elif backlog:
+        elif backlog and open_at(now):
             j = backlog.popleft()
             email_started[j] = now
             busy_until[agent] = now + email_service[j]
@@ -90,6 +99,9 @@ def reference(
                 else:
                     staying = {a: t for a, t in busy_until.items() if a not in leaving}
                     leaving.add(min(staying, key=lambda a: staying[a]))
+        elif kind == opening:
+            while idle and backlog and open_at(now):
+                work(idle.pop(), now)
         elif kind == free:
             del busy_until[index]
             if index in leaving:
@@ -110,7 +122,12 @@ def reference(
     return answered, abandoned, email_started
 
 
-def random_day(seed: int) -> tuple[np.ndarray, ...]:
+Hours = tuple[np.ndarray, np.ndarray] | None
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+Day = tuple[*Arrays, np.ndarray, np.ndarray, Hours]
+
+
+def random_day(seed: int) -> Day:
     rng = np.random.default_rng(seed)
     n, m = int(rng.integers(0, 60)), int(rng.integers(0, 20))
     arrivals = np.sort(rng.uniform(0, 1000, n))
@@ -122,18 +139,20 @@ def random_day(seed: int) -> tuple[np.ndarray, ...]:
     email_service = rng.exponential(40, m)
     change_times = np.r_[0.0, np.sort(rng.uniform(0, 1000, int(rng.integers(0, 8))))]
     agents = rng.integers(0, 5, change_times.size)
-    return arrivals, patience, service, emails, email_service, change_times, agents
+    edges = np.sort(rng.uniform(0, 1000, 2 * int(rng.integers(1, 4))))
+    hours: Hours = (edges[::2], edges[1::2]) if rng.random() < 0.7 else None
+    return arrivals, patience, service, emails, email_service, change_times, agents, hours
 
 
 @settings(max_examples=300, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_the_recursion_equals_the_event_by_event_reference(seed: int) -> None:
-    arrivals, patience, service, emails, email_service, times, agents = random_day(seed)
+    arrivals, patience, service, emails, email_service, times, agents, hours = random_day(seed)
     staffing = StaffingSteps(times, agents)
-    board = Switchboard(arrivals, patience, service, emails, email_service, staffing)
+    board = Switchboard(arrivals, patience, service, emails, email_service, staffing, hours)
     for until in (250.0, 500.0, 1000.0, math.inf):  # in steps, as the SimPy process does
         board.advance(until)
-    expected = reference(arrivals, patience, service, emails, email_service, staffing)
+    expected = reference(arrivals, patience, service, emails, email_service, staffing, hours)
     for got, want in zip((board.answered, board.abandoned, board.email_started), expected,
                          strict=True):
         np.testing.assert_allclose(np.asarray(got), want, rtol=0, atol=1e-9)
@@ -276,8 +295,10 @@ def working_day(seed: np.random.SeedSequence) -> ContactCentreRun:
         handling=Exponential(5 * MINUTE), patience=Exponential(4 * MINUTE),
         after_call=Exponential(MINUTE), email_handling=Exponential(8 * MINUTE), group="CAU",
     )
+    email_hours = (np.array([d * 86400 + 8 * 3600.0 for d in range(3)]),
+                   np.array([d * 86400 + 16 * 3600.0 for d in range(3)]))
     return simulate_contact_centre(centre, calls[calls < end], StaffingSteps(times, agents), end,
-                                   streams, emails=emails[emails < end])
+                                   streams, emails=emails[emails < end], email_hours=email_hours)
 
 
 def test_every_call_is_answered_abandoned_or_still_waiting() -> None:
@@ -293,9 +314,11 @@ def test_every_call_is_answered_abandoned_or_still_waiting() -> None:
     assert counts["call_answered"] == answered.sum()
     assert counts["call_abandoned"] == abandoned.sum()
     assert (log["time"] <= run.end).all() and (log["channel"] == "phone").all()
-    # e-mails are worked only by agents on duty, and some are
+    # e-mails are worked only by agents on duty during the e-mail hours (08:00–16:00)
     started = run.emails.started[~np.isnan(run.emails.started)]
     assert started.size > 0 and (run.staffing.at(started) > 0).all()
+    hour = (started % 86400) / 3600
+    assert ((hour >= 8) & (hour < 16)).all()
     # no call is answered while nobody is on duty
     assert (run.staffing.at(calls.answered[answered]) > 0).all()
 
