@@ -366,14 +366,14 @@ def _met_missed_legend(lang: str) -> list[Line2D | Patch]:
 
 
 def _month_ticks(ax: Axes, months: Sequence[str], lang: str) -> None:
-    """Short month names, the year under January and under the first month; at most
-    about eight labels so that they never overlap."""
+    """Short month names, the year under the first label of each year; at most about
+    eight labels so that they never overlap."""
     step = max(1, math.ceil(len(months) / 8))
     shown = list(range(0, len(months), step))
     labels = [
         month_name(months[i], lang, short=True)
-        + (f"\n{months[i][:4]}" if i == 0 or months[i].endswith("-01") else "")
-        for i in shown
+        + (f"\n{months[i][:4]}" if k == 0 or months[i][:4] != months[shown[k - 1]][:4] else "")
+        for k, i in enumerate(shown)
     ]
     ax.set_xticks(shown, labels, fontsize=8)
     ax.set_xlim(-0.6, len(months) - 0.4)

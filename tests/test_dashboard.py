@@ -380,3 +380,15 @@ def test_the_dashboard_command_refuses_a_month_absent_from_the_log(
         cli.main(["dashboard", str(events_csv), "--rules", "cspq-cau", "--out", "x",
                   "--month", "March"])
 
+
+
+def test_month_ticks_stay_few_and_name_each_year_even_when_thinned() -> None:
+    months = [f"{y}-{m:02d}" for y, m in [(2025, m) for m in range(4, 13)] + [(2026, 1),
+                                                                             (2026, 2),
+                                                                             (2026, 3)]]
+    monthly = pd.DataFrame({"month": months, "target": "retablissement-p3",
+                            "compliance": 0.8, "goal": 0.8})
+    figure = plots.compliance_by_month(monthly, NAMES, "fr")
+    labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
+    assert len(labels) <= 8
+    assert labels[0] == "avr.\n2025" and "févr.\n2026" in labels
