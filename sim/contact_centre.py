@@ -135,10 +135,11 @@ class ContactCentreRun:
         return EventLog(frame)
 
     def monitors(self, step: float = HALF_HOUR) -> pd.DataFrame:
-        """Per bin of ``step`` seconds from the start (``time``, UTC): time averages of
+        """Per bin of ``step`` seconds from the start (``time``, UTC; the last bin may end
+        after the end): time averages of
         ``agents_on_duty`` (scheduled), ``agents_busy`` (calls, after-call work, e-mails,
         overtime included) and ``queue_length`` (callers waiting)."""
-        edges = np.arange(self.start, self.end + step / 2, step)
+        edges = self.start + step * np.arange(math.ceil((self.end - self.start) / step) + 1)
         calls, emails = self.calls, self.emails
         answered = ~np.isnan(calls.answered)
         started = ~np.isnan(emails.started)

@@ -8,6 +8,7 @@ follows, and its per-half-hour table.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,8 +80,9 @@ class StaffingSteps:
         return np.where(k >= 0, self.agents[np.maximum(k, 0)], 0)
 
     def half_hourly(self, start: float, end: float, step: float = 1800.0) -> pd.DataFrame:
-        """Time-averaged agents on duty per bin of ``step`` seconds: ``time``, ``agents``."""
-        edges = np.arange(start, end + step / 2, step)
+        """Time-averaged agents on duty per bin of ``step`` seconds from ``start`` (the
+        last bin may end after ``end``): ``time``, ``agents``."""
+        edges = start + step * np.arange(math.ceil((end - start) / step) + 1)
         cuts = np.union1d(edges, self.times[(self.times > start) & (self.times < end)])
         level = self.at(cuts[:-1]) * np.diff(cuts)
         area = np.concatenate(([0.0], np.cumsum(level)))

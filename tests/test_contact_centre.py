@@ -334,13 +334,16 @@ def test_monitors_are_time_averages_per_half_hour() -> None:
     assert monitors["queue_length"].max() > 1.0
     # busy agents never exceed those on duty by more than the ones finishing overtime
     assert (monitors["agents_busy"] <= monitors["agents_on_duty"] + 2).all()
-    # total busy time equals the handling recorded per call and e-mail
+    # the busy area is exactly the work recorded per call and e-mail, up to the last edge
+    last = monitors["time"].iloc[-1] + 1800.0
     calls, emails = run.calls, run.emails
-    done = ~np.isnan(calls.released) & (calls.released <= run.end)
-    worked = np.nansum((calls.released - calls.answered)[done])
-    finished = ~np.isnan(emails.finished) & (emails.finished <= run.end)
-    worked += np.nansum((emails.finished - emails.started)[finished])
-    assert monitors["agents_busy"].sum() * 1800.0 >= worked
+    work = np.concatenate([np.fmin(calls.released, last) - calls.answered,
+                           np.fmin(emails.finished, last) - emails.started])
+    assert monitors["agents_busy"].sum() * 1800.0 == pytest.approx(np.nansum(work), rel=1e-9)
+    # and the queue's area is exactly the waiting recorded per call (up to the end)
+    left = np.fmin(calls.answered, calls.abandoned)
+    waited = np.where(np.isnan(left), run.end, left) - calls.queued
+    assert monitors["queue_length"].sum() * 1800.0 == pytest.approx(waited.sum(), rel=1e-9)
 
 
 def test_same_seed_same_numbers_other_replication_other_numbers() -> None:

@@ -57,6 +57,7 @@ def test_half_hourly_table_is_the_time_average() -> None:
     table = steps.half_hourly(0.0, 5400.0)
     assert table["agents"].tolist() == [3.0, 4.0, 0.0]
     assert table["time"].tolist() == [0.0, 1800.0, 3600.0]
+    assert steps.half_hourly(0.0, 4500.0)["agents"].tolist() == [3.0, 4.0, 0.0]  # partial bin
 
 
 def test_a_shift_past_midnight_starts_the_evening_before() -> None:
