@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from rules.errors import DataError
 from rules.eventlog import COLUMNS, EVENTS, EventLog
 
 from .distributions import Distribution
@@ -297,7 +298,10 @@ def simulate_contact_centre(
     calls = np.asarray(calls, dtype=float)
     emails = np.zeros(0) if emails is None else np.asarray(emails, dtype=float)
     if calls.size and (calls[0] < start or calls[-1] >= end):
-        raise ValueError("call arrivals must lie within [first staffing step, end)")
+        raise DataError(
+            f"call arrivals: expected instants from the first staffing step {start} to the "
+            f"end {end}, found {calls[0]} … {calls[-1]}"
+        )
     n, m = calls.size, emails.size
     patience = (
         centre.patience.sample(streams["patience"], n) if centre.patience else np.full(n, _INF)
@@ -306,7 +310,9 @@ def simulate_contact_centre(
     if centre.after_call is not None:
         service = service + centre.after_call.sample(streams["after_call"], n)
     if m and centre.email_handling is None:
-        raise ValueError("e-mails need an e-mail handling time")
+        raise DataError(
+            f"e-mails: {m} arrive but the contact centre has no e-mail handling time"
+        )
     email_service = (
         centre.email_handling.sample(streams["email_handling"], m)
         if centre.email_handling is not None else np.zeros(0)

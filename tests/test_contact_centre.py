@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from rules.errors import DataError
 from sim.contact_centre import (
     ContactCentre,
     ContactCentreRun,
@@ -368,3 +369,14 @@ def test_streams_are_independent_per_source_and_recorded() -> None:
     assert np.array_equal(Streams(seed)["patience"].random(2000), draws["patience"])
     with pytest.raises(KeyError, match="unknown random source"):
         Streams(seed)["arrival"]
+
+
+def test_inconsistent_inputs_are_refused_with_a_message() -> None:
+    centre = ContactCentre(Exponential(AHT))
+    streams = Streams(1)
+    with pytest.raises(DataError, match="from the first staffing step"):
+        simulate_contact_centre(centre, np.array([-5.0]), StaffingSteps.constant(1), 100.0,
+                                streams)
+    with pytest.raises(DataError, match="no e-mail handling time"):
+        simulate_contact_centre(centre, np.array([5.0]), StaffingSteps.constant(1), 100.0,
+                                streams, emails=np.array([6.0]))
