@@ -11,6 +11,8 @@ outage adds its surge of calls.
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -202,6 +204,24 @@ def draw_priorities(
         pd.MultiIndex.from_frame(drawn.astype(str))
     )
     return codes[row]
+
+
+def priority_shares(mix: IncidentMix, pack: RulePack) -> dict[str, float]:
+    """Expected share of each priority among incidents of ``mix``: the mix itself, or
+    every combination of attribute values weighted by its probability and classified."""
+    if mix.priorities:
+        total = sum(mix.priorities.values())
+        return {code: share / total for code, share in mix.priorities.items()}
+    fields = list(mix.attributes)
+    combos = list(itertools.product(*(mix.attributes[f].items() for f in fields)))
+    frame = pd.DataFrame({
+        f: np.array([combo[i][0] for combo in combos], dtype=object)
+        for i, f in enumerate(fields)
+    })
+    weights = [math.prod(share for _, share in combo) for combo in combos]
+    codes = pack.classify_frame(frame).to_numpy(dtype=object)
+    shares = pd.Series(weights).groupby(codes).sum()
+    return {str(code): float(share) / sum(weights) for code, share in shares.items()}
 
 
 def _surges(

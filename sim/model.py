@@ -120,7 +120,8 @@ def simulate_replication(
     picked[calls], done[calls] = run.calls.answered, run.calls.released
     picked[emails], done[emails] = run.emails.started, run.emails.finished
     tickets = _level_one_tickets(scenario, pack, contacts, ids, picked, done, rngs, log, end)
-    held = _resolve(scenario, pack, tickets, rngs, log, begin, end)
+    backlog = _initial_backlog(scenario, pack, rngs, log, begin)
+    held = _resolve(scenario, pack, backlog + tickets, rngs, log, begin, end)
     frame = _drop_warmup(pd.concat([call_log, log.frame()], ignore_index=True), start)
     months = MonthGrid(zone, start, end - 1.0)
     monitors = run.monitors()
@@ -232,7 +233,7 @@ def _level_one_tickets(
                    group=l1.group, **_sub(attrs, shut))
 
     up = incident & ~solved
-    groups = np.array([_route(esc.routing, s) for s in service[up]], dtype=object)
+    groups = np.array([esc.group_of(s) for s in service[up]], dtype=object)
     log.add_arrays(id=ids[up], time=done[up], event="assigned", value="2", level="2",
                    group=groups, **_sub(attrs, up))
     return _plan(scenario, pack, ids[up], done[up], priority[up], groups,
@@ -242,10 +243,6 @@ def _level_one_tickets(
 
 def _sub(attrs: Mapping[str, np.ndarray], mask: np.ndarray) -> dict[str, np.ndarray]:
     return {k: v[mask] for k, v in attrs.items()}
-
-
-def _route(routing: Mapping[str, str], service: str) -> str:
-    return routing.get(service, routing.get("*", ""))
 
 
 def _plan(
@@ -318,16 +315,17 @@ def _resolve(
             yield env.timeout(t.time - env.now)
         stays[t.id] = (t.group, env.now)
         team = teams[t.group]
+        first_level = str(esc.groups[t.group].level)
         if t.wait > 0 and waiting is not None:
             yield from team.serve(t.rank, t.work * t.split)
-            write("waiting_start", level="2", group=t.group)
+            write("waiting_start", level=first_level, group=t.group)
             reply = next_open(waiting[0], waiting[1], env.now + t.wait)
             yield env.timeout(reply - env.now)
-            write("waiting_end", level="2", group=t.group)
+            write("waiting_end", level=first_level, group=t.group)
             yield from team.serve(t.rank, t.work * (1.0 - t.split))
         else:
             yield from team.serve(t.rank, t.work)
-        level = "2"
+        level = first_level
         if t.level3:
             held.append((t.group, stays[t.id][1], env.now))
             stays[t.id] = (t.level3, env.now)
@@ -356,10 +354,37 @@ def _resolve(
     return held
 
 
+def _initial_backlog(
+    scenario: Scenario, pack: RulePack, rngs: Streams, log: _Log, begin: float
+) -> list[_Ticket]:
+    """The declared backlog: tickets opened ``age`` before the simulation's first instant,
+    in their resolver group's queue from that instant, oldest first (first come, first
+    served within a priority). Their channel and service are unknown: blank."""
+    backlog = scenario.horizon.initial_backlog
+    if backlog is None:
+        return []
+    pairs = [(group, code) for group, counts in backlog.tickets.items()
+             for code, n in counts.items() for _ in range(n)]
+    if not pairs:
+        return []
+    opened = begin - backlog.age.sample(rngs["backlog"], len(pairs))
+    order = np.argsort(opened, kind="stable")
+    groups = np.array([pairs[i][0] for i in order], dtype=object)
+    priorities = np.array([pairs[i][1] for i in order], dtype=object)
+    ids = np.array([f"B{k + 1:05d}" for k in range(len(pairs))], dtype=object)
+    at = opened[order]
+    levels = np.array([str(scenario.escalation.groups[g].level) for g in groups], dtype=object)
+    for event, value in (("opened", ""), ("priority", priorities), ("assigned", levels)):
+        log.add_arrays(id=ids, time=at, event=event, value=value, level=levels, group=groups)
+    blank = [("", "", "")] * len(pairs)
+    return _plan(scenario, pack, ids, np.full(len(pairs), begin), priorities, groups, blank,
+                 rngs)
+
+
 def _outage_ticket(scenario: Scenario, pack: RulePack, k: int, log: _Log) -> _Ticket:
     """The incident a declared outage opens: worked for the outage's duration."""
     outage = scenario.demand.outages[k]
-    group = outage.group or _route(scenario.escalation.routing, outage.service)
+    group = outage.group or scenario.escalation.group_of(outage.service)
     option = pack.catalogue.option_of(outage.service) if pack.catalogue else ""
     at = outage.start.timestamp()
     tid = f"P{k + 1:04d}"

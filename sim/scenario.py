@@ -26,14 +26,28 @@ HALF_HOURS_PER_WEEK = 336
 
 
 @dataclass(frozen=True)
+class InitialBacklog:
+    """Tickets already open when the simulation begins: ``tickets[group][priority]`` of
+    them in each resolver group, each opened ``age`` (calendar time) before the start.
+
+    A declared alternative (or complement) to a warm-up when the planner knows today's
+    queues; each ticket still needs a fresh draw of its group's work time."""
+
+    tickets: Mapping[str, Mapping[str, int]]
+    age: Distribution
+
+
+@dataclass(frozen=True)
 class Horizon:
     """The simulated days: ``days`` local days from ``start``, after ``warmup_days`` of
     warm-up whose finished work is dropped (tickets still open at ``start`` are kept,
-    as the backlog the CAU carries into the horizon)."""
+    as the backlog the CAU carries into the horizon), and an optional declared
+    ``initial_backlog`` open at the simulation's first instant (the warm-up's start, if any)."""
 
     start: date
     days: int
     warmup_days: int = 0
+    initial_backlog: InitialBacklog | None = None
 
 
 @dataclass(frozen=True)
@@ -185,10 +199,35 @@ class Escalation:
     reopen: Reopen | None = None
     close_after: float = 2 * 86400.0
 
+    def group_of(self, service: str) -> str:
+        """The level-2 group a ticket about ``service`` goes to ("*" routes the rest)."""
+        return self.routing.get(service, self.routing.get("*", ""))
+
+
+Severity = Literal["warning", "note"]
+
+
+@dataclass(frozen=True)
+class ScenarioWarning:
+    """Something a valid scenario makes likely to go wrong, found when it is loaded.
+
+    ``warning``: offered work exceeds capacity (queues grow without bound there);
+    ``note``: a queueing formula says a target cannot be met there. ``where`` names the
+    scenario's key and, for level 1, the half-hours of the week."""
+
+    where: str
+    what: str
+    suggestion: str
+    severity: Severity = "warning"
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.where}: {self.what}. {self.suggestion}"
+
 
 @dataclass(frozen=True)
 class Scenario:
-    """Everything one simulation needs besides the rule pack and a seed."""
+    """Everything one simulation needs besides the rule pack and a seed; ``warnings``
+    are what the loader's capacity check found (:mod:`sim.capacity`)."""
 
     name: str
     rule_pack: str  # a path (resolved against the scenario's folder) or a shipped pack name
@@ -198,6 +237,7 @@ class Scenario:
     escalation: Escalation
     targets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: str = ""
+    warnings: tuple[ScenarioWarning, ...] = ()
 
     @property
     def folder(self) -> Path:

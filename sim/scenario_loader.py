@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,20 +19,21 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from rules.document import Document, Node
-from rules.errors import CauError, Problem, ValidationError
+from rules.errors import CauError, DataError, Problem, ValidationError
 from rules.loader import load_rule_pack
 from rules.pack import RulePack
 
+from .capacity import capacity_warnings
 from .distributions import Distribution, parse_distribution
 from .scenario import (
     CHANNELS,
-    HALF_HOURS_PER_WEEK,
     REASON_KINDS,
     ContactReason,
     Demand,
     Escalation,
     Horizon,
     IncidentMix,
+    InitialBacklog,
     LevelOne,
     Outage,
     Reopen,
@@ -72,17 +74,21 @@ def read_scenario(doc: Document) -> tuple[Scenario, RulePack]:
         root["version"].report(f"version {VERSION}")
     name = root["name"].str() or ""
     pack = _pack(root, doc)
-    if pack is None:  # nothing can be checked against an unreadable pack
-        doc.raise_problems()
-        raise AssertionError("unreachable: a missing pack is a recorded problem")
-    horizon = _horizon(root["horizon"])
+    if pack is None:  # nothing can be checked against an unreadable pack (a recorded problem)
+        raise ValidationError(doc.problems)
+    horizon = _horizon(root["horizon"], pack)
     demand = _demand(root["demand"], pack, horizon)
     level_one = _level_one(root["level_one"], pack)
     escalation = _escalation(root["escalation"], pack)
     if demand is not None and level_one is not None and escalation is not None:
-        _check_services(root, demand, level_one, escalation, pack)
-    doc.raise_problems()
-    assert horizon and demand and level_one and escalation  # each None recorded a problem
+        _check_services(root, demand, escalation)
+    if escalation is not None:
+        _check_backlog(root["horizon"], escalation)
+    # Each None above recorded a problem; so does everything else that went wrong.
+    if doc.problems or horizon is None or demand is None or level_one is None or (
+        escalation is None
+    ):
+        raise ValidationError(doc.problems)
     scenario = Scenario(
         name=name,
         rule_pack=str(root["rule_pack"].value),
@@ -93,7 +99,13 @@ def read_scenario(doc: Document) -> tuple[Scenario, RulePack]:
         targets=dict(root["targets"].value or {}),
         source=doc.name,
     )
-    return scenario, pack
+    try:
+        warnings = capacity_warnings(scenario, pack)
+    except DataError as exc:  # e.g. a month's volume with no open half-hour to arrive in
+        root["demand"]["streams"].report("volumes that can arrive while calendars are open",
+                                         str(exc))
+        raise ValidationError(doc.problems) from exc
+    return replace(scenario, warnings=warnings), pack
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -200,8 +212,8 @@ def _pack(root: Node, doc: Document) -> RulePack | None:
     return pack
 
 
-def _horizon(node: Node) -> Horizon | None:
-    if not node.mapping(required=("start", "days"), optional=("warmup",)):
+def _horizon(node: Node, pack: RulePack) -> Horizon | None:
+    if not node.mapping(required=("start", "days"), optional=("warmup", "initial_backlog")):
         return None
     start = node["start"].convert(_date, 'a date such as 2026-03-01')
     days = node["days"].number(low=1, high=MAX_DAYS, integer=True)
@@ -210,9 +222,39 @@ def _horizon(node: Node) -> Horizon | None:
         warmup = node["warmup"].duration() or 0.0
         if warmup % 86400:
             node["warmup"].report('whole days such as "7d"')
-    if start is None or days is None:
+    backlog = _read(node, "initial_backlog", lambda n: _initial_backlog(n, pack))
+    if start is None or days is None or (node.has("initial_backlog") and backlog is None):
         return None
-    return Horizon(start, int(days), int(warmup // 86400))
+    return Horizon(start, int(days), int(warmup // 86400), backlog)
+
+
+def _initial_backlog(node: Node, pack: RulePack) -> InitialBacklog | None:
+    """``{age: <distribution>, tickets: {group: {P3: 20, P4: 35}}}``: open tickets per
+    resolver group and priority (groups are checked against the escalation's)."""
+    if not node.mapping(required=("age", "tickets")):
+        return None
+    age = _distribution(node["age"])
+    tickets: dict[str, dict[str, int]] = {}
+    ok = isinstance(node["tickets"].value, dict) and bool(node["tickets"].value)
+    if not ok:
+        node["tickets"].report("a mapping of resolver groups to counts per priority, "
+                               "such as {N2-bureautique: {P3: 20, P4: 35}}")
+    for group, counts in node["tickets"].items() if ok else ():
+        if not isinstance(counts.value, dict):
+            counts.report("counts per priority such as {P3: 20, P4: 35}")
+            ok = False
+            continue
+        tickets[str(group)] = {}
+        for _code, count in counts.items():
+            checked = _key_choice(pack.priority_codes, "a priority:")(count)
+            number = count.number(low=0, integer=True)
+            if checked is None or number is None:
+                ok = False
+            else:
+                tickets[str(group)][str(checked)] = int(number)
+    if age is None or not ok:
+        return None
+    return InitialBacklog(tickets, age)
 
 
 def _date(value: Any) -> date:
@@ -254,10 +296,10 @@ def _demand(node: Node, pack: RulePack, horizon: Horizon | None) -> Demand | Non
     for i, pair in enumerate(pairs):
         if pair in pairs[:i]:
             node["streams"].report("one stream per channel and option", f"{pair} twice")
-    parts = (scale, growth, profiles, reasons, incidents)
-    if any(p is None for p in parts) or None in streams or None in outages:
+    if scale is None or growth is None or profiles is None or reasons is None or (
+        incidents is None or None in streams or None in outages
+    ):
         return None
-    assert scale is not None and growth is not None and profiles and reasons and incidents
     return Demand(
         streams=tuple(s for s in streams if s is not None),
         profiles=profiles,
@@ -296,9 +338,7 @@ def _profile(name: str, node: Node) -> WeeklyProfile | None:
     for (slot, weight), (end, _) in zip(sorted(steps), [*sorted(steps)[1:], (48, 0.0)],
                                         strict=True):
         day[slot:end] = [weight] * (end - slot)
-    weights = tuple(d * h for d in days for h in day)
-    assert len(weights) == HALF_HOURS_PER_WEEK
-    return WeeklyProfile(name, weights)
+    return WeeklyProfile(name, tuple(d * h for d in days for h in day))
 
 
 def _reason(code: str, node: Node) -> ContactReason | None:
@@ -375,11 +415,10 @@ def _stream(
     services = _read(node, "services",
                      lambda n: _shares(n, _key_choice(allowed, "a service of this option:")))
     incidents = _incident_mix(node["incidents"], pack) if node.has("incidents") else None
-    if None in (channel, volumes, profile, calendar, mix, services) or (
-        node.has("incidents") and incidents is None
+    if channel is None or volumes is None or profile is None or calendar is None or (
+        mix is None or services is None or (node.has("incidents") and incidents is None)
     ):
         return None
-    assert channel and volumes is not None and profile and calendar and mix and services
     return Stream(channel, option, volumes, profile, calendar, mix, services, incidents)
 
 
@@ -427,9 +466,10 @@ def _outage(node: Node, pack: RulePack, zone: str) -> Outage | None:
             calls = surge["calls"].number(low=0.0) or 0.0
             over = surge["over"].duration() if surge.has("over") else duration
     group = node["group"].str() if node.has("group") else None
-    if None in (service, start, duration, priority, over):
+    if service is None or start is None or duration is None or priority is None or (
+        over is None
+    ):
         return None
-    assert service and start and duration and priority and over
     return Outage(service, start, duration, priority, calls, over, group)
 
 
@@ -455,11 +495,10 @@ def _level_one(node: Node, pack: RulePack) -> LevelOne | None:
                     _key_choice(("*", *_services(pack, "")), 'a service or "*":'), whole=False)
     calendar = _named(node["calendar"], pack.calendars, "a calendar of the rule pack:")
     checked = _all(handling)
-    if None in (group, staffing, checked, patience, first, calendar) or (
-        node.has("after_call_work") and acw is None
+    if group is None or staffing is None or checked is None or patience is None or (
+        first is None or calendar is None or (node.has("after_call_work") and acw is None)
     ):
         return None
-    assert group and staffing and checked and patience and first is not None and calendar
     return LevelOne(group, staffing, checked, patience, first, calendar, acw)
 
 
@@ -484,14 +523,16 @@ def _escalation(node: Node, pack: RulePack) -> Escalation | None:
         if w.mapping(required=("probability", "duration", "calendar")):
             p, d = w["probability"].percent(), _distribution(w["duration"])
             cal = _named(w["calendar"], pack.calendars, "a calendar of the rule pack:")
-            waiting = Waiting(p, d, cal) if None not in (p, d, cal) else None  # type: ignore[arg-type]
+            if p is not None and d is not None and cal is not None:
+                waiting = Waiting(p, d, cal)
     reopen = None
     if node.has("reopen"):
         r = node["reopen"]
         if r.mapping(required=("probability", "after", "work")):
             p, a, wk = r["probability"].percent(), _distribution(r["after"]), _distribution(
                 r["work"])
-            reopen = Reopen(p, a, wk) if None not in (p, a, wk) else None  # type: ignore[arg-type]
+            if p is not None and a is not None and wk is not None:
+                reopen = Reopen(p, a, wk)
     close_after = node["close_after"].duration() if node.has("close_after") else 2 * 86400.0
     if groups is None or close_after is None:
         return None
@@ -517,16 +558,15 @@ def _group(name: str, node: Node, pack: RulePack, names: tuple[str, ...]
             to = _named(e["to"], [n for n in names if n != name], "another declared group:")
             probability = e["probability"].percent() or 0.0
     checked = _all(work)
-    if None in (level, headcount, on_call, calendar, checked):
+    if level is None or headcount is None or on_call is None or calendar is None or (
+        checked is None
+    ):
         return None
-    assert level and headcount and on_call is not None and calendar and checked
     return ResolverGroup(name, int(level), int(headcount), int(on_call), calendar, checked,
                          to, probability)
 
 
-def _check_services(
-    root: Node, demand: Demand, level_one: LevelOne, escalation: Escalation, pack: RulePack
-) -> None:
+def _check_services(root: Node, demand: Demand, escalation: Escalation) -> None:
     """Every service a ticket may concern is routed to a level-2 group."""
     routed = escalation.routing
     used = {s for st in demand.streams for s in st.services} | {
@@ -545,7 +585,17 @@ def _check_services(
             root["demand"]["outages"][i]["group"].report(
                 "a declared group", f'"{outage.group}"',
                 _did_you_mean(outage.group, escalation.groups))
-    del level_one, pack
+
+
+def _check_backlog(horizon: Node, escalation: Escalation) -> None:
+    """The initial backlog names declared resolver groups."""
+    tickets = horizon["initial_backlog"]["tickets"]
+    if not isinstance(tickets.value, dict):
+        return  # absent, or reported by the horizon
+    for group, child in tickets.items():
+        if group not in escalation.groups:
+            child.report("a resolver group declared under escalation.groups", f'"{group}"',
+                         _did_you_mean(str(group), escalation.groups))
 
 
 def problems_of(path: str | Path) -> list[Problem]:

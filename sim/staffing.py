@@ -178,12 +178,63 @@ def _shift(node: Node) -> Shift | None:
         return None
 
 
+def _table(node: Node) -> list[Shift | None]:
+    """A staffing table: per weekday(s), agents on duty from each listed half-hour until
+    the next one (0 before the first, the last held until midnight); each stretch of
+    constant headcount becomes a shift, so both forms give the same agents on duty."""
+    if not isinstance(node.value, dict) or not node.value:
+        node.report('rows such as {mon-fri: {"07:30": 4, "08:00": 9, "17:00": 0}}')
+        return [None]
+    shifts: list[Shift | None] = []
+    seen: set[int] = set()
+    for key, row in node.items():
+        days = _days(Node(row.doc, row.path, key))
+        if days is not None and days & seen:
+            row.report("each weekday in one row only", f'"{key}" repeats '
+                       + ", ".join(DAY_NAMES[d] for d in sorted(days & seen)))
+            days = None
+        seen |= days or set()
+        if not isinstance(row.value, dict) or not row.value:
+            row.report('half-hours with agents on duty such as {"07:30": 4, "17:00": 0}')
+            shifts.append(None)
+            continue
+        steps: list[tuple[int, int]] = []
+        for at, cell in row.items():
+            clock = _clock(Node(cell.doc, cell.path, at))
+            count = cell.number(low=0, integer=True)
+            if clock is not None and (clock % 1800 or clock >= DAY):
+                cell.report('a half-hour of the day such as "07:30"', f'"{at}"')
+                clock = None
+            if clock is None or count is None:
+                shifts.append(None)
+            else:
+                steps.append((clock, int(count)))
+        steps.sort()
+        if days is None:
+            shifts.append(None)
+            continue
+        ends = [at for at, _ in steps[1:]] + [DAY]
+        shifts.extend(Shift(days, at, end, headcount=count)
+                      for (at, count), end in zip(steps, ends, strict=True) if count)
+    if not shifts:
+        node.report("some half-hour with agents on duty", "none in any row")
+        return [None]
+    return shifts
+
+
 def parse_staffing(node: Node) -> Staffing | None:
     """Staffing from ``{shifts: [{days: mon-fri, start: "07:30", end: "16:00",
-    breaks: ["12:00-12:30"], headcount: 6}, …]}``, or None after recording problems."""
-    if not node.mapping(required=("shifts",)):
+    breaks: ["12:00-12:30"], headcount: 6}, …]}`` or from a per-half-hour table
+    ``{table: {mon-fri: {"07:30": 4, "08:00": 9, …, "17:00": 0}}}``, or None after
+    recording problems."""
+    if not node.mapping(optional=("shifts", "table")):
         return None
-    shifts = [_shift(item) for item in node["shifts"].list()]
+    forms = [form for form in ("shifts", "table") if node.has(form)]
+    if len(forms) != 1:
+        node.report('exactly one of "shifts" or "table"', " and ".join(forms) or "neither")
+        return None
+    shifts = ([_shift(item) for item in node["shifts"].list()] if forms == ["shifts"]
+              else _table(node["table"]))
     if not shifts or None in shifts:
         return None
     return Staffing(tuple(s for s in shifts if s is not None))

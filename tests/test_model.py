@@ -12,6 +12,9 @@ import pandas as pd
 import pytest
 import simpy
 
+from rules.errors import ValidationError
+from rules.eventlog import EventLog
+from rules.measure import measure
 from rules.pack import RulePack
 from sim.model import Replication, simulate_replication
 from sim.resolvers import ResolverTeam
@@ -161,3 +164,53 @@ def test_p3_waits_for_business_hours_while_on_call_serves_p2_at_night() -> None:
     assert done["P2-night"] == 21 * HOUR
     assert done["P3-late"] == DAY + 9 * HOUR
     assert done["P3-night"] == DAY + 9 * HOUR
+
+
+# -- initial backlog --------------------------------------------------------------------------
+BACKLOG = """  initial_backlog:
+    age: {dist: exponential, mean: 2d}
+    tickets:
+      N2-bureautique: {P3: 30, P4: 20}
+      N3-infrastructure: {P2: 2}
+"""
+
+
+def _with_backlog(tmp_path: Path, backlog: str) -> Path:
+    text = BASELINE.read_text(encoding="utf-8")
+    text = text.replace("  warmup: 7d", backlog.rstrip("\n"), 1)
+    text = text.replace("  days: 31", "  days: 7", 1)
+    path = tmp_path / "backlog.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_initial_backlog_is_opened_before_the_start_and_worked(tmp_path: Path) -> None:
+    scenario, pack = load_scenario(_with_backlog(tmp_path, BACKLOG))
+    assert scenario.horizon.warmup_days == 0 and scenario.horizon.initial_backlog is not None
+    frame = simulate_replication(scenario, pack, np.random.SeedSequence(5)).log.frame
+    start = pd.Timestamp("2026-03-01", tz=pack.zone).timestamp()
+    backlog = frame[frame["id"].str.startswith("B")]
+    opened = backlog[backlog["event"] == "opened"]
+    assert len(opened) == 52 and opened["id"].is_unique
+    assert (opened["time"] < start).all()
+    priorities = backlog[backlog["event"] == "priority"].groupby(["group", "value"]).size()
+    assert priorities.to_dict() == {("N2-bureautique", "P3"): 30, ("N2-bureautique", "P4"): 20,
+                                    ("N3-infrastructure", "P2"): 2}
+    assert set(backlog.loc[backlog["group"] == "N3-infrastructure", "level"]) == {"3"}
+    resolved = backlog.loc[backlog["event"] == "resolved", "id"].nunique()
+    assert resolved >= 45  # a week is ample for 50 tickets of a 15-person group
+    # The measurement judges them like any ticket: their clock started before the horizon.
+    tickets = measure(EventLog(frame), pack).tickets
+    assert tickets["id"].str.startswith("B").sum() == 52
+
+
+def test_an_unknown_backlog_group_or_priority_is_located(tmp_path: Path) -> None:
+    path = _with_backlog(tmp_path, BACKLOG.replace("N3-infrastructure: {P2: 2}",
+                                                   "N3-infra: {P9: 2}"))
+    with pytest.raises(ValidationError) as caught:
+        load_scenario(path)
+    problems = {p.path: p for p in caught.value.problems}
+    assert set(problems) == {"horizon.initial_backlog.tickets.N3-infra",
+                             "horizon.initial_backlog.tickets.N3-infra.P9"}
+    assert '"N3-infrastructure"' in (problems["horizon.initial_backlog.tickets.N3-infra"]
+                                     .suggestion or "")

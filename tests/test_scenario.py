@@ -7,11 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from rules.document import Document
 from rules.errors import ValidationError
 from sim.demand import draw_contacts, horizon_bounds, rate_grid
 from sim.rng import Streams
 from sim.scenario_loader import load_scenario
+from sim.staffing import DAY_NAMES, Staffing, parse_staffing
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASELINE = SCENARIOS / "cspq-baseline.yaml"
@@ -83,7 +87,7 @@ def test_monthly_volumes_are_met_inside_a_confidence_interval() -> None:
     for stream in scenario.demand.streams:  # the rate integrates to the volume exactly
         expected = float(grid.rates[stream.name][inside].sum() * 1800.0)
         assert expected == pytest.approx(stream.volume("2026-03"), rel=1e-9)
-    counts = {s.name: [] for s in scenario.demand.streams}
+    counts: dict[str, list[int]] = {s.name: [] for s in scenario.demand.streams}
     replications = 20
     for seed in range(replications):
         contacts = draw_contacts(scenario, pack, grid, Streams(np.random.SeedSequence(seed)))
@@ -108,3 +112,83 @@ def test_contacts_arrive_only_while_their_calendar_is_open() -> None:
     # Incidents are classified by the pack: every priority code is the pack's.
     incident = contacts.priority != ""
     assert set(contacts.priority[incident]) <= set(pack.priority_codes)
+
+
+# -- level-1 staffing: shifts or a per-half-hour table ----------------------------------------
+WEEK = (1773633600.0, 1773633600.0 + 7 * 86400.0)  # Monday 16 March 2026 00:00, Montréal (EDT)
+
+
+def _staffing(text: str) -> tuple[Staffing | None, list[str]]:
+    doc = Document("staffing.yaml", text)
+    staffing = parse_staffing(doc.root())
+    return staffing, [p.path for p in doc.problems]
+
+
+def _on_duty(staffing: Staffing | None) -> np.ndarray:
+    assert staffing is not None
+    return staffing.steps(*WEEK).half_hourly(*WEEK)["agents"].to_numpy()
+
+
+def _clock(slot: int) -> str:
+    return f"{slot // 2:02d}:{30 * (slot % 2):02d}"
+
+
+@st.composite
+def _shifts(draw: st.DrawFn) -> list[tuple[int, int, int, int, int | None, int]]:
+    """(first day, last day, start slot, end slot, break slot or None, headcount)."""
+    shifts = []
+    for _ in range(draw(st.integers(1, 4))):
+        first = draw(st.integers(0, 6))
+        last = draw(st.integers(first, 6))
+        start = draw(st.integers(0, 44))
+        end = draw(st.integers(start + 2, min(start + 18, 48)))
+        pause = draw(st.none() | st.integers(start + 1, end - 1))
+        shifts.append((first, last, start, end, pause, draw(st.integers(1, 6))))
+    return shifts
+
+
+@settings(max_examples=25, deadline=None)
+@given(_shifts())
+def test_a_staffing_table_equals_the_shifts_it_tabulates(shifts: list) -> None:
+    rows, grid = [], np.zeros((7, 48), dtype=int)
+    for first, last, start, end, pause, headcount in shifts:
+        breaks = f', breaks: ["{_clock(pause)}-{_clock(pause + 1)}"]' if pause else ""
+        rows.append(f'  - {{days: {DAY_NAMES[first]}-{DAY_NAMES[last]}, start: "{_clock(start)}", '
+                    f'end: "{_clock(end % 48)}", headcount: {headcount}{breaks}}}')
+        grid[first:last + 1, start:end] += headcount
+        if pause:
+            grid[first:last + 1, pause] -= headcount
+    table = ["table:"] + [
+        f"  {DAY_NAMES[day]}: {{" + ", ".join(f'"{_clock(s)}": {grid[day, s]}' for s in range(48))
+        + "}" for day in range(7)
+    ]
+    by_shifts, problems = _staffing("shifts:\n" + "\n".join(rows))
+    by_table, more = _staffing("\n".join(table))
+    assert problems == more == []
+    np.testing.assert_array_equal(_on_duty(by_table), _on_duty(by_shifts))
+    np.testing.assert_array_equal(_on_duty(by_table), grid.ravel())
+
+
+def test_the_baseline_shifts_as_a_table_give_the_same_agents(tmp_path: Path) -> None:
+    text = BASELINE.read_text(encoding="utf-8")
+    scenario, _ = load_scenario(BASELINE)
+    agents = _on_duty(scenario.level_one.staffing).reshape(7, 48)
+    cells = ", ".join(f'"{_clock(s)}": {agents[0, s]:g}' for s in range(48))
+    start = text.index("    shifts:\n")
+    end = text.index("  handling:", start)
+    table = tmp_path / "table.yaml"
+    table.write_text(text[:start] + f"    table: {{mon-fri: {{{cells}}}}}\n" + text[end:],
+                     encoding="utf-8")
+    tabled, _ = load_scenario(table)
+    np.testing.assert_array_equal(_on_duty(tabled.level_one.staffing), agents.ravel())
+
+
+def test_staffing_table_problems_are_located() -> None:
+    staffing, problems = _staffing(
+        'table:\n  mon-fri: {"07:30": 4, "07:45": 2, "17:00": 0}\n'
+        '  fri: {"08:00": 1}\n  mun: {"08:00": 1}\n'
+    )
+    assert staffing is None
+    assert problems == ["table.mon-fri.07:45", "table.fri", "table.mun"]
+    assert _staffing('table: {mon: {"08:00": 1}}\nshifts: []\n')[1] == [""]
+    assert _staffing('table: {mon: {"08:00": 0}}\n')[1] == ["table"]

@@ -1,0 +1,125 @@
+"""Capacity warnings at load time: offered load against agents and resolver groups,
+computed by hand on a flat scenario; the baseline warns only where it is true."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.erlang import ErlangC
+from sim.scenario import ScenarioWarning
+from sim.scenario_loader import load_scenario
+
+BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "cspq-baseline.yaml"
+
+# March 2026: 22 business days (no Quebec holiday) × 19 half-hours of 07:30–17:00 = 418
+# open half-hours. 4,180 calls a month is 10 calls per half-hour; at 6 min each that is
+# 10 × 360 / 1800 = 2.0 Erlangs in every open half-hour.
+FLAT = """
+version: 1
+name: flat
+rule_pack: cspq-cau
+horizon: {start: 2026-03-01, days: 31}
+demand:
+  profiles:
+    flat: {days: {mon: 1, tue: 1, wed: 1, thu: 1, fri: 1}, hours: {"00:00": 1}}
+  reasons: {incident: {kind: incident}}
+  incidents: {priorities: {P3: 100%}}
+  streams:
+    - channel: phone
+      option: "1"
+      per_month: 4180
+      profile: flat
+      calendar: ouvrable-0730-1700
+      reasons: {incident: 100%}
+      services: {"Gestion du poste de travail bureautique": 100%}
+level_one:
+  group: N1
+  staffing: {table: {mon-fri: {"07:30": AGENTS, "17:00": 0}}}
+  handling:
+    phone: {dist: deterministic, value: 6min}
+    email: {dist: deterministic, value: 6min}
+  patience: {dist: exponential, mean: 4min}
+  first_contact: {"*": FIRST}
+  calendar: ouvrable-0730-1700
+escalation:
+  routing: {"*": N2}
+  groups:
+    N2:
+      level: 2
+      headcount: HEADCOUNT
+      calendar: ouvrable-0830-1630
+      work:
+        P1: {dist: exponential, mean: 1h}
+        P2: {dist: exponential, mean: 1h}
+        P3: {dist: exponential, mean: 2h}
+        P4: {dist: exponential, mean: 1h}
+        P5: {dist: exponential, mean: 1h}
+"""
+
+
+def _flat(tmp_path: Path, agents: int, headcount: int = 30, first: str = "50%"
+          ) -> tuple[ScenarioWarning, ...]:
+    path = tmp_path / "flat.yaml"
+    path.write_text(FLAT.replace("AGENTS", str(agents)).replace("HEADCOUNT", str(headcount))
+                    .replace("FIRST", first), encoding="utf-8")
+    scenario, _ = load_scenario(path)
+    return scenario.warnings
+
+
+def test_calls_beyond_the_agents_on_duty_warn_on_every_weekday(tmp_path: Path) -> None:
+    warnings = _flat(tmp_path, agents=2)  # 2.0 Erlangs for 2 agents: utilisation 100 %
+    over = [w for w in warnings if w.severity == "warning" and "Erlangs" in w.what]
+    assert [w.where for w in over] == [
+        f"level_one.staffing, {day} 07:30–17:00"
+        for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+    ]
+    assert "2.0 Erlangs" in over[0].what and "2 agents" in over[0].what
+    assert "100%" in over[0].what and "5 of 5 Mondays" in over[0].what
+    # Agent time is short over the month too: 418 × 0.5 h × 2.0 Erlangs = 418 h of work.
+    month = [w for w in warnings if "agent-hours" in w.what]
+    assert len(month) == 1 and "418 h" in month[0].what
+
+
+def test_erlang_c_notes_where_the_answer_target_cannot_be_met(tmp_path: Path) -> None:
+    level = ErlangC(10 / 1800, 360.0, 3).service_level(40.0)
+    assert level < 0.85  # so 3 agents for 2.0 Erlangs misses the 85 % goal
+    warnings = _flat(tmp_path, agents=3)
+    assert all(w.severity == "note" for w in warnings), warnings
+    assert len(warnings) == 5
+    assert f"answers {level:.0%} of calls within 40 s with 3 agents" in warnings[0].what
+    needed = next(c for c in range(3, 10) if ErlangC(10 / 1800, 360.0, c).service_level(40.0)
+                  >= 0.85)
+    assert warnings[0].suggestion.startswith(f"{needed} agents")
+    assert _flat(tmp_path, agents=needed) == ()
+
+
+def test_a_resolver_group_short_of_people_warns(tmp_path: Path) -> None:
+    # 4,180 incidents, half escalated, 2 h each: 4,180 h against 22 days × 8 h = 176 h a
+    # person: 23 people carry 4,048 h (short), 24 carry 4,224 h.
+    warnings = _flat(tmp_path, agents=5, headcount=23)
+    group = [w for w in warnings if w.where == "escalation.groups.N2.headcount"]
+    assert len(group) == 1 and "4,180 h of work offered in 2026-03" in group[0].what
+    assert "23 people × 176 open hours = 4,048 h" in group[0].what
+    assert "at least 24 people" in group[0].suggestion
+    assert not [w for w in _flat(tmp_path, agents=5, headcount=24)
+                if w.where.startswith("escalation")]
+
+
+def test_an_overloaded_baseline_still_loads_with_its_warnings(tmp_path: Path) -> None:
+    text = BASELINE.read_text(encoding="utf-8").replace("scale: 1.0 ", "scale: 2.0 ", 1)
+    path = tmp_path / "double.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario, _ = load_scenario(path)
+    where = {w.where for w in scenario.warnings if w.severity == "warning"}
+    assert any(w.startswith("level_one.staffing, Monday") for w in where)
+    assert "escalation.groups.N2-bureautique.headcount" in where
+
+
+def test_the_baseline_has_no_overload() -> None:
+    scenario, _ = load_scenario(BASELINE)
+    assert not [w for w in scenario.warnings if w.severity == "warning"], scenario.warnings
+
+
+def test_a_warning_reads_as_one_line() -> None:
+    warning = ScenarioWarning("level_one.staffing", "too few", "add some", "note")
+    assert str(warning) == "note: level_one.staffing: too few. add some"
