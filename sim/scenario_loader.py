@@ -51,6 +51,8 @@ MAX_DAYS = 366
 SHARE_TOLERANCE = 1e-6
 _TOP_REQUIRED = ("version", "name", "rule_pack", "horizon", "demand", "level_one", "escalation")
 _TOP_OPTIONAL = ("targets", "description")
+# Keys only a scenario has at its top level (how `cau validate` tells it from a rule pack).
+SCENARIO_KEYS = frozenset({"horizon", "demand", "level_one", "escalation"})
 _DAYS = {
     **{d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
     **{d: i for i, d in enumerate(("lun", "mar", "mer", "jeu", "ven", "sam", "dim"))},
