@@ -172,7 +172,7 @@ def _short(load: _Load, levels: np.ndarray, target: AnswerTimeTarget, k: int, we
     needed = agents_needed(rate, erlangs / rate, target.threshold, target.goal)
     return ScenarioWarning(
         "",
-        f"Erlang C answers {level:.0%} of calls within {target.threshold:g} s with "
+        f"Erlang C answers {level:.1%} of calls within {target.threshold:g} s with "
         f"{agents:g} agents for {erlangs:.1f} Erlangs, below the goal of {target.goal:.0%} "
         f"of target {target.id} ({weeks})",
         f"{needed} agents on duty would meet it (Erlang C ignores abandonment, so this is a "

@@ -86,7 +86,7 @@ def test_erlang_c_notes_where_the_answer_target_cannot_be_met(tmp_path: Path) ->
     warnings = _flat(tmp_path, agents=3)
     assert all(w.severity == "note" for w in warnings), warnings
     assert len(warnings) == 5
-    assert f"answers {level:.0%} of calls within 40 s with 3 agents" in warnings[0].what
+    assert f"answers {level:.1%} of calls within 40 s with 3 agents" in warnings[0].what
     needed = next(c for c in range(3, 10) if ErlangC(10 / 1800, 360.0, c).service_level(40.0)
                   >= 0.85)
     assert warnings[0].suggestion.startswith(f"{needed} agents")
