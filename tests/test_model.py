@@ -4,8 +4,10 @@ resolver groups' priority rules; waiting on the user; outages."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Generator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,7 +42,9 @@ def replication(week: tuple[Scenario, RulePack]) -> Replication:
 
 def test_the_log_is_valid(replication: Replication, week: tuple[Scenario, RulePack]) -> None:
     log = replication.log.validate(week[1].priority_codes)
-    assert log.report is not None and log.report.rows_rejected == 0, log.report.rejects.head()
+    report = log.report
+    assert report is not None
+    assert report.rows_rejected == 0, report.rejects.head()
     events = set(replication.log.frame["event"].astype(str))
     assert {"call_queued", "call_answered", "opened", "priority", "assigned", "resolved",
             "waiting_start", "waiting_end", "closed"} <= events
@@ -133,7 +137,7 @@ def _team(headcount: int = 1, on_call: int = 1) -> tuple[simpy.Environment, Reso
 
 def _finish(env: simpy.Environment, team: ResolverTeam, done: dict[str, float], name: str,
             at: float, rank: int, work: float) -> None:
-    def ticket() -> object:
+    def ticket() -> Generator[simpy.Event, Any, None]:
         yield env.timeout(at)
         yield from team.serve(rank, work)
         done[name] = env.now
