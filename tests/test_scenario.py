@@ -192,3 +192,14 @@ def test_staffing_table_problems_are_located() -> None:
     assert problems == ["table.mon-fri.07:45", "table.fri", "table.mun"]
     assert _staffing('table: {mon: {"08:00": 1}}\nshifts: []\n')[1] == [""]
     assert _staffing('table: {mon: {"08:00": 0}}\n')[1] == ["table"]
+
+
+def test_the_readme_example_runs(capsys: pytest.CaptureFixture[str],
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's Python example, run as written from the project's root."""
+    text = (SCENARIOS / "README.md").read_text(encoding="utf-8")
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(SCENARIOS.parent)
+    exec(compile(code, "scenarios/README.md", "exec"), {})  # our own documentation
+    out = capsys.readouterr().out
+    assert "reponse-appels" in out and "note: level_one.staffing, Monday" in out
