@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from rules.errors import ValidationError
 from sim.erlang import ErlangC
 from sim.scenario import ScenarioWarning
 from sim.scenario_loader import load_scenario
@@ -123,3 +126,17 @@ def test_the_baseline_has_no_overload() -> None:
 def test_a_warning_reads_as_one_line() -> None:
     warning = ScenarioWarning("level_one.staffing", "too few", "add some", "note")
     assert str(warning) == "note: level_one.staffing: too few. add some"
+
+
+def test_volumes_with_no_open_half_hour_to_arrive_in_are_a_located_problem(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "weekend.yaml"
+    text = FLAT.replace("AGENTS", "5").replace("HEADCOUNT", "30").replace("FIRST", "50%")
+    path.write_text(text.replace("days: {mon: 1, tue: 1, wed: 1, thu: 1, fri: 1}",
+                                 "days: {sat: 1}"), encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_scenario(path)
+    [problem] = caught.value.problems
+    assert problem.path == "demand.streams" and problem.line is not None
+    assert 'profile "flat" gives no weight' in problem.found
