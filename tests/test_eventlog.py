@@ -226,7 +226,7 @@ def test_instants_round_trip_through_text(times: list[float], zone: str) -> None
 
 
 def test_the_documented_example_reads_cleanly(tmp_path: Path) -> None:
-    doc = (Path(__file__).parent.parent / "docs" / "eventlog.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
     (tmp_path / "example.csv").write_text(example, encoding="utf-8")
     log = read_event_log(tmp_path / "example.csv", priorities=PACK)
