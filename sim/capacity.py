@@ -37,7 +37,7 @@ def capacity_warnings(scenario: Scenario, pack: RulePack) -> tuple[ScenarioWarni
     """Every place where ``scenario``'s offered work exceeds its capacity (warnings) or
     where Erlang C says the answer-time target cannot be met (notes)."""
     load = _Load.of(scenario, pack)
-    return (*_half_hours(load, scenario, pack), *_level_one_months(load),
+    return (*_half_hours(load, pack), *_level_one_months(load),
             *_resolver_groups(load, scenario, pack))
 
 
@@ -93,7 +93,7 @@ class _Load:
 
 
 # -- level 1 per half-hour of the week ----------------------------------------------------------
-def _half_hours(load: _Load, scenario: Scenario, pack: RulePack) -> Iterator[ScenarioWarning]:
+def _half_hours(load: _Load, pack: RulePack) -> Iterator[ScenarioWarning]:
     offered = load.erlangs > 0
     over = offered & (load.erlangs >= load.agents)
     slots = half_hour_of_week(load.starts, pack.zone)
