@@ -21,6 +21,7 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import holidays as holidays_package
 import numpy as np
@@ -176,6 +177,12 @@ class HolidayRules:
         self._check()
         self._dates = functools.lru_cache(maxsize=None)(self._compute_dates)
 
+    def __reduce__(self) -> tuple[type[HolidayRules], tuple[Any, ...]]:
+        # Rebuilt from its arguments (the cache cannot be pickled), so a rule pack can
+        # be sent to worker processes.
+        args = (self.country, self.subdiv, self.categories, self.add, self.remove, self.observed)
+        return type(self), args
+
     @classmethod
     def quebec_public_service(cls) -> HolidayRules:
         """The 13 holidays of the Quebec public service (the CAU's default)."""
@@ -321,6 +328,10 @@ class BusinessCalendar:
         self.windows = None if windows is None else _check_windows(windows)
         self.holidays = holidays
         self._year_intervals = functools.lru_cache(maxsize=None)(self._compute_year)
+
+    def __reduce__(self) -> tuple[type[BusinessCalendar], tuple[Any, ...]]:
+        # Rebuilt from its arguments (the cache cannot be pickled), like HolidayRules.
+        return type(self), (self.name, self.zone, self.windows, self.holidays)
 
     def __repr__(self) -> str:
         return f"BusinessCalendar({self.name!r}, zone={self.zone!r}, windows={self.windows!r})"

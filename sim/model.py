@@ -260,7 +260,7 @@ def _plan(
     for i in np.flatnonzero(up):
         level3[i] = esc.groups[groups[i]].escalate_to or ""
     for column, names in ((work, groups), (work3, level3)):
-        for name in set(names) - {""}:
+        for name in sorted(set(names) - {""}):  # sorted: set order varies by process
             for code, dist in esc.groups[name].work.items():
                 mask = (names == name) & (priorities == code)
                 if mask.any():

@@ -11,6 +11,7 @@ resumes with the replications that are missing.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -155,11 +156,24 @@ def _execute(
     """Outcomes in the order they finish; on the first failure, the rest is cancelled."""
     if not tasks:
         return iter(())
+    if not cluster.uses_dask and (cluster.workers == 1 or len(tasks) == 1):
+        return (work(task) for task in tasks)
+    _check_sendable(work, tasks[0])
     if cluster.uses_dask:
         return _on_dask(work, tasks, cluster)
-    if cluster.workers == 1 or len(tasks) == 1:
-        return (work(task) for task in tasks)
     return _in_pool(work, tasks, min(cluster.workers, len(tasks)))
+
+
+def _check_sendable(work: Work, task: ReplicationTask) -> None:
+    """Fail at once, in this process, if a task cannot be sent to another process: a
+    process pool would otherwise fail in a background thread, and may hang."""
+    try:
+        pickle.dumps((work, task))
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        raise CauError(
+            f"the scenario cannot be sent to worker processes ({exc}); "
+            "run with --workers 1 meanwhile"
+        ) from exc
 
 
 def _in_pool(

@@ -115,7 +115,7 @@ class ResolverTeam:
         if job.rank in self.preempting and self._eligible(job.rank):
             victims = [b for b in self._busy if b.rank > job.rank and not b.stopping]
             if victims and len(self._busy) >= self.capacity:
-                self._stop(max(victims, key=lambda b: (b.rank, b.started)))
+                self._stop(max(victims, key=lambda b: (b.rank, b.started, b.seq)))
                 self.preemptions += 1
 
     def _eligible(self, rank: int) -> bool:
@@ -146,7 +146,7 @@ class ResolverTeam:
             self._dispatch()
             yield env.timeout(max(0.0, closing - env.now))
             self.is_open = False
-            for job in list(self._busy):
+            for job in sorted(self._busy, key=lambda b: b.order):  # a set's order varies
                 if job.rank not in self.around_clock and not job.stopping:
                     self._stop(job)
 

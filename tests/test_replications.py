@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
 import pytest
 from fake_replication import Crash, fake_replicate
@@ -114,3 +116,10 @@ def test_a_dask_local_cluster_gives_the_same_numbers(tmp_path):
         tmp_path, "dask.sqlite", cluster=Cluster(workers=1, dask_local=True, dask_processes=False)
     )
     assert_same_forecast(dask, run(tmp_path, "local.sqlite"))
+
+
+def test_a_scenario_that_cannot_reach_the_workers_fails_at_once(tmp_path):
+    unsendable = {"lock": threading.Lock()}
+    with pytest.raises(CauError, match="cannot be sent to worker processes"):
+        run(tmp_path, "lock.sqlite", n=4, cluster=Cluster(workers=2), scenario=unsendable)
+    assert run(tmp_path, "lock.sqlite", n=4, scenario=unsendable).computed == 4  # in-process

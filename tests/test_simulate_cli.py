@@ -146,3 +146,16 @@ def test_a_bad_scenario_exits_2_with_located_problems(tmp_path):
     assert "bad.yaml:" in err and "dayz" in err and 'Did you mean "days"?' in err
     status, _, err = simulate(str(tmp_path / "missing.yaml"))
     assert status == 2 and "missing.yaml" in err
+
+
+@pytest.mark.slow
+def test_the_model_gives_the_same_numbers_on_one_and_two_workers(tmp_path, tiny_scenario):
+    """The rule pack and scenario survive the trip to worker processes unchanged."""
+    tables = []
+    for workers in ("1", "2"):
+        out = tmp_path / workers
+        args = [str(tiny_scenario), "-n", "2", "--seed", "9", "--workers", workers]
+        assert simulate(*args, "--out", str(out))[0] == 0
+        tables.append((pd.read_csv(out / "compliance.csv"), pd.read_csv(out / "operations.csv")))
+    for one, two in zip(*tables, strict=True):
+        pd.testing.assert_frame_equal(one, two)
