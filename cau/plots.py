@@ -114,9 +114,12 @@ def compliance_by_month(
         y = rows_of["compliance"].to_numpy(dtype=float)
         goal = float(rows_of["goal"].dropna().iloc[0])
         if has_ci:
-            ax.fill_between(x, rows_of["ci_low"].to_numpy(dtype=float),
-                            rows_of["ci_high"].to_numpy(dtype=float), color=MET, alpha=0.15,
-                            linewidth=0)
+            low = rows_of["ci_low"].to_numpy(dtype=float)
+            high = rows_of["ci_high"].to_numpy(dtype=float)
+            ax.fill_between(x, low, high, color=MET, alpha=0.15, linewidth=0)
+            # Whiskers too: a band over a single month has no width and would not show.
+            ax.errorbar(x, y, yerr=[y - low, high - y], fmt="none", ecolor=MET, alpha=0.5,
+                        capsize=3, linewidth=1)
         ax.plot(x, y, color=LINE, linewidth=1, zorder=1)
         _met_missed(ax, x, y, goal)
         ax.axhline(goal, color=GOAL, linestyle="--", linewidth=1)
