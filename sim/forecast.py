@@ -193,6 +193,7 @@ def compliance_forecast(monthly: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (month, target), group in monthly.groupby(["month", "target"], sort=False):
         n, mean, low, high = mean_interval(group["compliance"])
+        low, high = max(low, 0.0), min(high, 1.0)  # a share: the t-interval is cut to [0, 1]
         judged = group["goal_met"].dropna().astype(bool)
         met = int(judged.sum())
         p_low, p_high = wilson_interval(met, len(judged))

@@ -183,3 +183,10 @@ def test_operations_and_halfhours_aggregate_over_replications():
     assert levels.loc[20, "offered"] == 15.0
     assert levels.loc[3, "offered"] == 0.5  # a replication with no call there counts as 0
     assert np.isnan(levels.loc[3, "service_level"]) and levels.loc[3, "replications"] == 0
+
+
+def test_the_compliance_interval_stays_within_0_and_100_percent():
+    row = compliance_forecast(monthly_rows([1.0, 1.0, 0.5])).iloc[0]
+    assert row["ci_high"] == 1.0 and 0.0 < row["ci_low"] < row["compliance"]
+    single = compliance_forecast(monthly_rows([0.9])).iloc[0]
+    assert np.isnan(single["ci_low"]) and np.isnan(single["ci_high"])
