@@ -1,5 +1,6 @@
 """sim: the CAU simulator — queueing formulas, random durations and arrivals, shifts, the
-level-1 contact centre, and the whole-CAU replication that writes event logs.
+level-1 contact centre, the whole-CAU replication that writes event logs, and the
+replications runner with its results store and forecast.
 
 The names below are the package's public API; a test keeps this list and the modules in
 step. The simulator never judges its logs: ``rules.measure`` does.
@@ -26,12 +27,16 @@ from .distributions import (
     parse_distribution,
 )
 from .erlang import ErlangA, ErlangC, agents_needed, erlang_b
+from .forecast import Forecast, ReplicationFigures
+from .replications import Cluster, child_seeds, run_replications
 from .rng import SOURCES, Streams
 from .staffing import Shift, Staffing, StaffingSteps, parse_staffing
+from .store import ResultStore
 
 __all__ = [
     "SOURCES",
     "CallOutcomes",
+    "Cluster",
     "ContactCentre",
     "ContactCentreRun",
     "Deterministic",
@@ -41,19 +46,24 @@ __all__ = [
     "ErlangA",
     "ErlangC",
     "Exponential",
+    "Forecast",
     "Gamma",
     "Lognormal",
+    "ReplicationFigures",
+    "ResultStore",
     "Shift",
     "Staffing",
     "StaffingSteps",
     "Streams",
     "Weibull",
     "agents_needed",
+    "child_seeds",
     "distribution_from_spec",
     "erlang_b",
     "nhpp_arrivals",
     "parse_distribution",
     "parse_staffing",
+    "run_replications",
     "simulate_contact_centre",
     "time_average",
 ]

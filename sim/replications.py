@@ -22,8 +22,10 @@ from typing import Any
 import numpy as np
 
 from rules.errors import CauError
+from rules.measure import measure
 
 from .forecast import Forecast, ReplicationFigures, forecast, replication_figures
+from .model import simulate_replication
 from .store import ResultStore
 
 
@@ -125,10 +127,6 @@ def run_replications(
 
 def replicate_scenario(task: ReplicationTask) -> ReplicationFigures:
     """Simulate one replication, measure its event log with the rule pack, summarise it."""
-    from rules.measure import measure
-
-    from .model import simulate_replication
-
     replication = simulate_replication(task.scenario, task.pack, task.seed)
     measurement = measure(replication.log, task.pack)
     return replication_figures(

@@ -20,6 +20,9 @@ PUBLIC = {
     "SOURCES": "rng", "Streams": "rng",
     "Shift": "staffing", "Staffing": "staffing", "StaffingSteps": "staffing",
     "parse_staffing": "staffing",
+    "Forecast": "forecast", "ReplicationFigures": "forecast",
+    "Cluster": "replications", "child_seeds": "replications", "run_replications": "replications",
+    "ResultStore": "store",
 }
 
 
