@@ -115,6 +115,8 @@ def run_fingerprint(scenario: Scenario, pack: RulePack) -> str:
 
 def run(args: argparse.Namespace) -> int:
     scenario, pack = load_scenario(args.scenario)
+    for warning in scenario.warnings:  # capacity checks: a valid scenario, but a risky one
+        print(f"{args.scenario}: {warning}", file=sys.stderr)
     scenario_hash = run_fingerprint(scenario, pack)
     store_path = args.store
     if store_path is None:
