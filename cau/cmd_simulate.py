@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         with tqdm(
             total=args.replications,
             initial=already,
-            unit="rép." if args.lang == "fr" else "rep.",
+            unit=" rép" if args.lang == "fr" else " rep",
             file=sys.stderr,
             disable=args.quiet or not sys.stderr.isatty(),
         ) as bar:
