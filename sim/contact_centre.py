@@ -180,6 +180,15 @@ def time_average(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.
     return np.diff(total) / np.diff(edges)
 
 
+def _restaff(free: list[float], at: float, size: int) -> None:
+    """A staffing change of ``size`` agents at ``at`` on the heap of next free instants: a
+    rise adds agents free at ``at``; a fall removes the agents free soonest (idle first)."""
+    for _ in range(size):
+        heapq.heappush(free, at)
+    for _ in range(-size):
+        heapq.heappop(free)
+
+
 class Switchboard:
     """The state of the level-1 queue between two steps of the SimPy process: the heap
     of agents' next free instants, the next staffing change, call and e-mail reached."""
@@ -218,7 +227,7 @@ class Switchboard:
         answered, abandoned, email_started = self.answered, self.abandoned, self.email_started
         free = self.free
         opens, closes, windows = self.email_opens, self.email_closes, len(self.email_opens)
-        heappush, heappop, heapreplace = heapq.heappush, heapq.heappop, heapq.heapreplace
+        heapreplace = heapq.heapreplace
         i, j, k = self.call, self.email, self.change
         calls, emails = len(arrivals), len(email_arrivals)
         next_change = change_times[k]
@@ -234,11 +243,7 @@ class Switchboard:
                     w = bisect_right(closes, e)  # the window open at e, or the next one
                     e = _INF if w == windows else max(e, opens[w])
                 if next_change <= a and next_change <= e and next_change != _INF:
-                    size = change_sizes[k]
-                    for _ in range(size):
-                        heappush(free, next_change)
-                    for _ in range(-size):
-                        heappop(free)
+                    _restaff(free, next_change, change_sizes[k])
                     k += 1
                     next_change = change_times[k]
                 elif e < a:
@@ -255,11 +260,7 @@ class Switchboard:
                 if start < a:
                     start = a
                 if next_change <= start and next_change <= deadline and next_change != _INF:
-                    size = change_sizes[k]
-                    for _ in range(size):
-                        heappush(free, next_change)
-                    for _ in range(-size):
-                        heappop(free)
+                    _restaff(free, next_change, change_sizes[k])
                     k += 1
                     next_change = change_times[k]
                 else:

@@ -53,8 +53,8 @@ class Exponential:
 
 
 @dataclass(frozen=True)
-class Lognormal:
-    """Lognormal with the given mean and coefficient of variation (handling times)."""
+class _MeanAndCv:
+    """A law given by its mean and coefficient of variation, as handling times are quoted."""
 
     mean: float
     cv: float
@@ -66,6 +66,11 @@ class Lognormal:
     @property
     def variance(self) -> float:
         return (self.cv * self.mean) ** 2
+
+
+@dataclass(frozen=True)
+class Lognormal(_MeanAndCv):
+    """Lognormal with the given mean and coefficient of variation (handling times)."""
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         sigma2 = math.log1p(self.cv**2)
@@ -73,19 +78,8 @@ class Lognormal:
 
 
 @dataclass(frozen=True)
-class Gamma:
+class Gamma(_MeanAndCv):
     """Gamma with the given mean and coefficient of variation (shape 1/cv²)."""
-
-    mean: float
-    cv: float
-
-    def __post_init__(self) -> None:
-        _positive("mean", self.mean)
-        _positive("cv", self.cv)
-
-    @property
-    def variance(self) -> float:
-        return (self.cv * self.mean) ** 2
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.gamma(1.0 / self.cv**2, self.mean * self.cv**2, n)
@@ -219,5 +213,6 @@ def distribution_from_spec(spec: Mapping[str, Any], source: str = "distribution"
     document = Document(source, "")
     result = parse_distribution(Node(document, (), dict(spec)))
     document.raise_problems()
-    assert result is not None  # no problem recorded means it was built
+    if result is None:  # parse_distribution records a problem whenever it returns None
+        raise DataError(f"{source}: not a distribution")
     return result
