@@ -134,10 +134,10 @@ def parse_day_rule(text: str, name: str) -> Addition:
 # The Quebec public service's holidays that the statutory list (holidays.CA, subdiv QC,
 # category "public": jour de l'an, Vendredi saint, Journée nationale des patriotes,
 # Fête nationale, Fête du Canada, fête du Travail, Action de grâce, Noël) lacks.
-# Source: the 13 "jours fériés et chômés" of the public service collective agreements
-# (e.g. convention collective des fonctionnaires, art. 7-7.01): 1 and 2 January, Good
-# Friday, Easter Monday, Patriots' Day, 24 June, 1 July, Labour Day, Thanksgiving,
-# 24, 25, 26 and 31 December.
+# Source: the 13 "jours fériés et chômés" of the Quebec public service as listed in
+# the project's DESIGN.md (1 and 2 January, Good Friday, Easter Monday, Patriots' Day,
+# 24 June, 1 July, Labour Day, Thanksgiving, 24, 25, 26 and 31 December); the article
+# of the collective agreements that grants them is to be confirmed with the CSPQ.
 QUEBEC_PUBLIC_SERVICE_ADDITIONS: tuple[Addition, ...] = (
     FixedDay(1, 2, "Lendemain du jour de l'an"),
     EasterOffset(1, "Lundi de Pâques"),
