@@ -85,15 +85,14 @@ def _time_or_nan(time: np.ndarray, pos: np.ndarray) -> np.ndarray:
 def judge_calls(
     outcome: np.ndarray,
     wait: np.ndarray,
-    threshold: float,
     grace: float,
     denominator: str,
     breached: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which calls count in the service level (``counted``) and which count as met.
 
-    ``breached`` says whether each wait breaches ``threshold`` (the pack's rule at the
-    threshold itself). Met is always "answered and not breached"; the denominator is
+    ``breached`` says whether each wait breaches the target's threshold (the pack's rule
+    at the threshold itself). Met is always "answered and not breached"; the denominator is
     the pack's choice:
 
     - ``answered_and_abandoned_after_grace``: answered + abandoned after the grace;

@@ -54,9 +54,11 @@ class Measurement:
         """Each table as ``<name>.csv`` in ``directory`` (created), each atomically."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        for name in ("monthly", "tickets", "calls", "volumes", "first_contact"):
+        tables = {"monthly": self.monthly, "tickets": self.tickets, "calls": self.calls,
+                  "volumes": self.volumes, "first_contact": self.first_contact}
+        for name, table in tables.items():
             with atomic_target(directory / f"{name}.csv") as temp:
-                getattr(self, name).to_csv(temp, index=False)
+                table.to_csv(temp, index=False)
 
 
 def measure(log: EventLog, pack: RulePack, *, as_of: float | None = None) -> Measurement:
@@ -125,9 +127,7 @@ def _judge_calls(
         if not isinstance(target, AnswerTimeTarget):
             continue
         breached = np.asarray(pack.semantics.is_breach(wait, target.threshold), dtype=bool)
-        counted, met = judge_calls(
-            outcome, wait, target.threshold, target.grace, target.denominator, breached
-        )
+        counted, met = judge_calls(outcome, wait, target.grace, target.denominator, breached)
         in_hours = pack.calendar(target.calendar).is_open(calls.queued)
         counted &= in_hours
         met &= in_hours

@@ -121,7 +121,7 @@ def simulate_replication(
     picked[emails], done[emails] = run.emails.started, run.emails.finished
     tickets = _level_one_tickets(scenario, pack, contacts, ids, picked, done, rngs, log, end)
     backlog = _initial_backlog(scenario, pack, rngs, log, begin)
-    held = _resolve(scenario, pack, backlog + tickets, rngs, log, begin, end)
+    held = _resolve(scenario, pack, backlog + tickets, log, begin, end)
     frame = _drop_warmup(pd.concat([call_log, log.frame()], ignore_index=True), start)
     months = MonthGrid(zone, start, end - 1.0)
     monitors = run.monitors()
@@ -284,8 +284,8 @@ def _plan(
 
 
 def _resolve(
-    scenario: Scenario, pack: RulePack, tickets: list[_Ticket],
-    rngs: Streams, log: _Log, begin: float, end: float,
+    scenario: Scenario, pack: RulePack, tickets: list[_Ticket], log: _Log, begin: float,
+    end: float,
 ) -> list[tuple[str, float, float]]:
     """Run the escalated tickets and the outages' incidents through the resolver
     groups; returns every stay of a ticket in a group as (group, from, to)."""

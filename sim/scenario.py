@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, Literal
 
 from .distributions import Distribution
@@ -238,7 +237,3 @@ class Scenario:
     targets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: str = ""
     warnings: tuple[ScenarioWarning, ...] = ()
-
-    @property
-    def folder(self) -> Path:
-        return Path(self.source).parent if self.source else Path.cwd()

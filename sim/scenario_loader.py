@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from rules.document import Document, Node
-from rules.errors import CauError, DataError, Problem, ValidationError
+from rules.errors import CauError, DataError, ValidationError
 from rules.loader import load_rule_pack
 from rules.pack import RulePack
 
@@ -267,7 +267,7 @@ def _date(value: Any) -> date:
     return date.fromisoformat(str(value))
 
 
-def _horizon_months(horizon: Horizon | None, zone: str) -> list[str]:
+def _horizon_months(horizon: Horizon | None) -> list[str]:
     if horizon is None:
         return []
     days = (horizon.start + timedelta(days=k) for k in range(horizon.days))
@@ -284,7 +284,7 @@ def _demand(node: Node, pack: RulePack, horizon: Horizon | None) -> Demand | Non
     reasons = _all({k: _reason(str(k), r) for k, r in node["reasons"].items()})
     incidents = _incident_mix(node["incidents"], pack)
     zone = pack.zone
-    months = _horizon_months(horizon, zone)
+    months = _horizon_months(horizon)
     streams = [_stream(s, pack, profiles or {}, reasons or {}, months)
                for s in node["streams"].list()]
     outages = [_outage(o, pack, zone) for o in node["outages"].list()] if node.has(
@@ -599,11 +599,3 @@ def _check_backlog(horizon: Node, escalation: Escalation) -> None:
             child.report("a resolver group declared under escalation.groups", f'"{group}"',
                          _did_you_mean(str(group), escalation.groups))
 
-
-def problems_of(path: str | Path) -> list[Problem]:
-    """Every problem of a scenario file (empty when it loads)."""
-    try:
-        load_scenario(path)
-    except ValidationError as exc:
-        return list(exc.problems)
-    return []
