@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from rules.measure import Measurement, measure
 from rules.pack import RulePack
 
 from . import i18n
-from .forecast_report import NA, number, percent, text_table
+from .formats import DASH, goal_percent, number, percent, points, text_table
 
 i18n.register(
     {
@@ -41,7 +40,6 @@ i18n.register(
         "measure_breached_open": {"fr": "Ouverts hors délai", "en": "Breached, still open"},
         "measure_yes": {"fr": "oui", "en": "yes"},
         "measure_no": {"fr": "non", "en": "no"},
-        "measure_points": {"fr": "{value} pts", "en": "{value} pts"},
         "measure_read": {
             "fr": "{source} : {read} lignes lues, {kept} retenues, {rejected} rejetées",
             "en": "{source}: {read} rows read, {kept} kept, {rejected} rejected",
@@ -172,19 +170,16 @@ def tables(result: Measurement, pack: RulePack, lang: str) -> str:
 
 def _row(r: dict[Any, Any], names: dict[str, str], lang: str) -> list[str]:
     goal_met = r["goal_met"]
-    reached = NA if goal_met is None or goal_met is pd.NA else i18n.message(
+    reached = DASH if goal_met is None or goal_met is pd.NA else i18n.message(
         "measure_yes" if goal_met else "measure_no", lang)
-    margin = r["margin"]
-    shown_margin = NA if not math.isfinite(margin) else i18n.message(
-        "measure_points", lang, value=("+" if margin >= 0 else "") + number(100 * margin, lang, 1))
     return [
         names.get(r["target"], r["target"]),
         number(r["counted"], lang),
         number(r["met"], lang),
         percent(r["compliance"], lang),
-        percent(r["goal"], lang, 0),
+        goal_percent(r["goal"], lang),
         reached,
-        shown_margin,
+        points(r["margin"], lang),
         number(r["breached_open"], lang),
     ]
 

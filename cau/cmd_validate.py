@@ -17,10 +17,10 @@ from typing import Any
 from rules.document import Document
 from rules.errors import CauError, ValidationError
 from rules.loader import load_rule_pack
-from rules.summary import summarise
 from sim.scenario_loader import SCENARIO_KEYS, load_scenario
 
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, message
+from .pack_summary import summarise
 from .scenario_summary import summarise_scenario
 
 

@@ -28,7 +28,7 @@ from rules.measure import Measurement
 from rules.pack import AnswerTimeTarget, FirstContactTarget, RulePack, Target
 
 from . import i18n, plots
-from .formats import DASH, duration, month_name, number, percent, points
+from .formats import DASH, duration, goal_percent, month_name, number, percent, points
 
 i18n.register(
     {
@@ -376,7 +376,7 @@ def _summary_rows(monthly: pd.DataFrame, pack: RulePack, month: str, lang: str,
             _num(number(r["counted"], lang)),
             _num(number(r["met"], lang)),
             _num(percent(r["compliance"], lang)),
-            _num(percent(r["goal"], lang, 0)),
+            _num(goal_percent(r["goal"], lang)),
             _num(points(r["margin"], lang)),
             _num(number(r["breached_open"], lang)),
             f'<td class="{css}">{_e(i18n.message(status, lang))}</td>',

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,7 +20,7 @@ from rules.eventlog import atomic_target
 from sim.forecast import FIGURES, Forecast
 
 from . import i18n
-from .formats import DASH, number, percent
+from .formats import DASH, goal_percent, number, percent, text_table
 
 i18n.register(
     {
@@ -62,28 +62,11 @@ i18n.register(
 )
 
 
-NA = DASH  # shown where there is no value (cau measure's tables use it too)
-
-
 def interval(low: float, high: float, lang: str, digits: int = 1) -> str:
     if not (math.isfinite(low) and math.isfinite(high)):
-        return NA
+        return DASH
     separator = " ; " if lang == "fr" else ", "
     return f"[{percent(low, lang, digits)}{separator}{percent(high, lang, digits)}]"
-
-
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns aligned on their widest cell: the first (names) left, figures right."""
-    widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=True)]
-
-    def line(cells: Sequence[str]) -> str:
-        first, *rest = (str(c) for c in cells)
-        aligned = [first.ljust(widths[0])]
-        aligned += [c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)]
-        return "  ".join(aligned).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
 
 
 def compliance_tables(forecast: Forecast, lang: str, name_of: Callable[[str], str]) -> str:
@@ -109,7 +92,7 @@ def compliance_tables(forecast: Forecast, lang: str, name_of: Callable[[str], st
 
 
 def _compliance_row(r: dict[Any, Any], lang: str, name_of: Callable[[str], str]) -> list[str]:
-    chance = NA
+    chance = DASH
     if math.isfinite(r["p_meet"]):
         chance = percent(r["p_meet"], lang, 0)
         chance += " " + interval(r["p_meet_low"], r["p_meet_high"], lang, digits=0)
@@ -117,7 +100,7 @@ def _compliance_row(r: dict[Any, Any], lang: str, name_of: Callable[[str], str])
         name_of(r["target"]),
         percent(r["compliance"], lang),
         interval(r["ci_low"], r["ci_high"], lang),
-        percent(r["goal"], lang, 0),
+        goal_percent(r["goal"], lang),
         chance,
         number(r["counted"], lang),
     ]
@@ -131,7 +114,7 @@ def operations_tables(forecast: Forecast, lang: str) -> str:
     )
     shown = [f for f in FIGURES if f != "backlog" and f in monthly.columns]
     format_of: dict[str, Callable[[float], str]] = {
-        "asa": lambda v: number(v, lang, 1) + " s" if math.isfinite(v) else NA,
+        "asa": lambda v: number(v, lang, 1) + " s" if math.isfinite(v) else DASH,
         "occupancy": lambda v: percent(v, lang),
     }
     headers = [i18n.message("sim_fig_month", lang)] + [

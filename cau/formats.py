@@ -1,4 +1,5 @@
-"""Numbers, percentages and months as French (default) or English readers write them.
+"""Numbers, percentages, months and plain-text tables as French (default) or English
+readers write them.
 
 French typography: decimal comma, a narrow no-break space (U+202F) before "%" and
 between thousands ("1 234,5", "85 %"), lower-case month names. English: "1,234.5",
@@ -8,6 +9,7 @@ between thousands ("1 234,5", "85 %"), lower-case month names. English: "1,234.5
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from . import i18n
 
@@ -48,6 +50,13 @@ def percent(fraction: float | None, lang: str = "fr", digits: int = 1) -> str:
     return f"{text}{NNBSP}%" if lang == "fr" else f"{text}%"
 
 
+def goal_percent(fraction: float | None, lang: str = "fr") -> str:
+    """A goal as it is written: ``85 %``, ``87,5 %`` (no decimal unless it has one)."""
+    whole = fraction is not None and math.isfinite(fraction) and (
+        round(100 * fraction, 1) == round(100 * fraction))
+    return percent(fraction, lang, 0 if whole else 1)
+
+
 def points(difference: float | None, lang: str = "fr", digits: int = 1) -> str:
     """A difference of two fractions in percentage points, signed: ``+3,2 pts``."""
     if difference is None or not math.isfinite(difference):
@@ -80,3 +89,17 @@ def month_name(month: str, lang: str = "fr", short: bool = False) -> str:
     year, index = int(month[:4]), int(month[5:7])
     names = i18n.message("months_short" if short else "months_long", lang).split(",")
     return names[index - 1] if short else f"{names[index - 1]} {year}"
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned on their widest cell: the first (names) left, figures right."""
+    widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        first, *rest = (str(c) for c in cells)
+        aligned = [first.ljust(widths[0])]
+        aligned += [c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)]
+        return "  ".join(aligned).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from cau.formats import goal_percent
+from cau.pack_summary import format_hours, format_threshold, summarise
 from rules.calendar import BusinessCalendar
 from rules.loader import default_pack
-from rules.summary import format_hours, format_percent, format_threshold, summarise
 
 H = 3600
 
@@ -19,7 +20,8 @@ def test_consecutive_days_with_the_same_hours_are_grouped() -> None:
 
 
 def test_numbers_in_each_language() -> None:
-    assert format_percent(0.85) == "85\u00a0%" and format_percent(0.855, "en") == "85.5%"
+    assert goal_percent(0.85) == "85\u202f%" and goal_percent(0.855, "en") == "85.5%"
+    assert goal_percent(0.875) == "87,5\u202f%"
     assert format_threshold(40 * H) == "40h" and format_threshold(90 * 60) == "1h 30min"
 
 

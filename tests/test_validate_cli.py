@@ -27,9 +27,9 @@ def test_the_shipped_packs_are_valid_with_a_french_summary(
     assert (status, err) == (0, "")
     assert f"OK {CAU}" in out and f"OK {ITIL}" in out
     assert "P1 Critique · P2 Majeur · P3 Important · P4 Moyen · P5 Faible" in out
-    assert "P3 en 10h ou moins dans 80\u00a0% des cas, calendrier ouvrable-0830-1630" in out
-    assert "en 40s ou moins dans 85\u00a0% des cas" in out
-    assert "65\u00a0% résolus au premier contact" in out
+    assert "P3 en 10h ou moins dans 80\u202f% des cas, calendrier ouvrable-0830-1630" in out
+    assert "en 40s ou moins dans 85\u202f% des cas" in out
+    assert "65\u202f% résolus au premier contact" in out
     assert "lun–ven 08:30–16:30, America/Montreal" in out
     assert f"13 jours fériés en {date.today().year}" in out
     assert "cible en ajustement" in out

@@ -1,4 +1,7 @@
-"""A one-screen text summary of a rule pack, in French or English (``cau validate``)."""
+"""A one-screen text summary of a rule pack, in French or English (``cau validate``).
+
+It lives in ``cau`` beside the scenario summary: report text goes through :mod:`cau.i18n`,
+and the rules engine knows nothing of the command line."""
 
 from __future__ import annotations
 
@@ -6,18 +9,13 @@ import dataclasses
 import itertools
 from datetime import date
 
-from cau.i18n import message
+from rules.calendar import BusinessCalendar
+from rules.classification import DecisionTable
+from rules.pack import AnswerTimeTarget, FirstContactTarget, RulePack, Target
+from rules.units import format_duration
 
-from .calendar import BusinessCalendar
-from .classification import DecisionTable
-from .pack import AnswerTimeTarget, FirstContactTarget, RulePack, Target
-from .units import format_duration
-
-
-def format_percent(fraction: float, lang: str = "fr") -> str:
-    """85 % in French (with its non-breaking space), 85% in English."""
-    number = f"{fraction * 100:.1f}".rstrip("0").rstrip(".")
-    return f"{number}\u00a0%" if lang == "fr" else f"{number}%"
+from .formats import goal_percent
+from .i18n import message
 
 
 def format_threshold(seconds: float) -> str:
@@ -45,8 +43,8 @@ def format_hours(calendar: BusinessCalendar, lang: str = "fr") -> str:
     return "; ".join(parts)
 
 
-def _target_line(pack: RulePack, target: Target, lang: str) -> str:
-    goal = format_percent(target.goal, lang)
+def _target_line(target: Target, lang: str) -> str:
+    goal = goal_percent(target.goal, lang)
     if isinstance(target, FirstContactTarget):
         what = message("first_contact_goal", lang, goal=goal)
         scope = ", ".join([*target.options, *target.services])
@@ -81,7 +79,7 @@ def summarise(pack: RulePack, lang: str = "fr", year: int | None = None) -> str:
         how = message("matrix", lang, impact=rules.impact.code, urgency=rules.urgency.code)
     lines.append(f"{message('classification', lang)} {how}")
     lines.append(message("targets", lang))
-    lines.extend(_target_line(pack, t, lang) for t in pack.targets)
+    lines.extend(_target_line(t, lang) for t in pack.targets)
     lines.append(message("calendars", lang))
     for name, calendar in pack.calendars.items():
         label = pack.calendar_names[name].get(lang) if name in pack.calendar_names else name
