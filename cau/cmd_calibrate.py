@@ -20,8 +20,7 @@ from sim.calibration import Calibration, Share, calibrate, fragment
 from sim.fitting import DurationFit
 
 from . import i18n
-from .forecast_report import text_table
-from .formats import DASH, duration, number, percent
+from .formats import DASH, duration, number, percent, text_table
 
 i18n.register(
     {
