@@ -23,12 +23,18 @@ T = TypeVar("T")
 _MISSING = object()
 
 
+def close_match(word: str, choices: Any) -> str | None:
+    """The choice closest to a misspelt ``word``, or None when none is close."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, choices: Any) -> str | None:
     """A "did you mean" sentence for a misspelt key or name, or None."""
     names = [str(c) for c in choices]
-    close = difflib.get_close_matches(str(word), names, n=1, cutoff=0.6)
-    if close:
-        return f'Did you mean "{close[0]}"?'
+    close = close_match(word, names)
+    if close is not None:
+        return f'Did you mean "{close}"?'
     if names and len(names) <= 12:
         return "Allowed: " + ", ".join(f'"{n}"' for n in names) + "."
     return None

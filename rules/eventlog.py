@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .document import did_you_mean
+from .document import close_match, did_you_mean
 from .errors import CauError, DataError, InputFileError
 
 EVENTS: tuple[str, ...] = (
@@ -523,15 +523,24 @@ def _split(
     return log
 
 
+def column_hints(missing: Sequence[str], found: Sequence[str]) -> str:
+    """What to say of columns a file lacks: the close names it has ("did you mean"), or
+    else the columns it has (the first dozen)."""
+    close = [f'"{c}": Did you mean "{m}"?' for c in missing if (m := close_match(c, found))]
+    if close:
+        return " ".join(close)
+    shown = ", ".join(f'"{c}"' for c in found[:12]) + (", …" if len(found) > 12 else "")
+    return f"The file has the column(s) {shown}." if found else "The file has no column."
+
+
 def _missing_columns(found: list[str], path: Path) -> None:
     missing = [c for c in COLUMNS if c not in found]
     if missing:
         extra = [c for c in found if c not in COLUMNS]
-        hints = [h for c in missing if (h := did_you_mean(c, extra)) and extra]
         raise DataError(
             f"{path}: missing column(s) " + ", ".join(f'"{c}"' for c in missing)
-            + "; an event log has the columns " + ", ".join(COLUMNS)
-            + ("" if not hints else ". " + " ".join(hints))
+            + "; an event log has the columns " + ", ".join(COLUMNS) + ". "
+            + column_hints(missing, extra)
         )
 
 

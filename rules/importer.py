@@ -45,6 +45,7 @@ from .eventlog import (
     OPTIONS,
     EventLog,
     ReadReport,
+    column_hints,
     find_problems,
     parse_instants,
     reject_whole_tickets,
@@ -332,11 +333,10 @@ def read_source(path: str | Path, mapping: Mapping) -> pd.DataFrame:
         wanted = mapping.columns()
         absent = [c for c in wanted if c not in header]
         if absent:
-            hints = [f'"{c}": ' + (did_you_mean(c, header) or "no close name") for c in absent]
             raise DataError(
                 f"{path}: the mapping {mapping.name} reads column(s) "
                 + ", ".join(f'"{c}"' for c in absent) + " that the file lacks. "
-                + " ".join(hints)
+                + column_hints(absent, header)
             )
         if isinstance(handle, io.BytesIO):
             handle.seek(0)
