@@ -9,24 +9,17 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
-from rules.eventlog import read_event_log
 from rules.loader import load_rule_pack
 from rules.measure import measure
 
-from . import i18n
-from .cmd_measure import parse_instant
+from . import i18n, options
 from .dashboard import build_dashboard
 
 i18n.register(
     {
-        "dash_read": {
-            "fr": "{source} : {read} lignes lues, {kept} retenues, {rejected} rejetées",
-            "en": "{source}: {read} rows read, {kept} kept, {rejected} rejected",
-        },
         "dash_written": {
             "fr": "Tableau de bord de {month} écrit : {path}",
             "en": "Dashboard of {month} written: {path}",
@@ -48,18 +41,14 @@ def register(subparsers: Any) -> None:
         "trend, restoration times, call service level per half-hour, volumes) and each "
         "figure as a PNG file.",
     )
-    parser.add_argument("events", metavar="EVENTS", help="event log (.csv, .csv.gz, .parquet)")
-    parser.add_argument("--rules", required=True, metavar="PACK",
-                        help="rule-pack file, or a shipped pack's name (e.g. cspq-cau)")
+    parser.add_argument("events", metavar="EVENTS", help=options.EVENTS_HELP)
+    options.add_rules(parser)
     parser.add_argument("--out", required=True, type=Path, metavar="DIR",
                         help="directory receiving the page and the figures (created)")
     parser.add_argument("--month", type=_month, metavar="YYYY-MM",
                         help="month of the dashboard (default: the latest with data)")
-    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE,
-                        help="language of the page (default: fr)")
-    parser.add_argument("--as-of", metavar="INSTANT",
-                        help="judge open tickets at this instant, ISO 8601 (local time of "
-                        "the pack's zone when no offset is given); default: the last event")
+    options.add_lang(parser, "the page")
+    options.add_as_of(parser)
     parser.set_defaults(func=run)
 
 
@@ -71,13 +60,8 @@ def _month(text: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     pack = load_rule_pack(args.rules)
-    log = read_event_log(args.events, priorities=pack.priority_codes)
-    report = log.report
-    if report is not None:
-        print(i18n.message("dash_read", args.lang, source=report.source, read=report.rows_read,
-                           kept=report.rows_kept, rejected=report.rows_rejected),
-              file=sys.stderr)
-    as_of = None if args.as_of is None else parse_instant(args.as_of, pack.zone)
+    as_of = options.as_of(args, pack)
+    log = options.read_events(args.events, pack, args.lang)
     dashboard = build_dashboard(measure(log, pack, as_of=as_of), pack, month=args.month,
                                 lang=args.lang)
     written = dashboard.write(args.out)

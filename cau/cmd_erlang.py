@@ -7,6 +7,30 @@ import argparse
 from rules.units import format_duration, parse_duration, parse_percent
 from sim.erlang import ErlangA, ErlangC, agents_needed, erlang_b
 
+from . import i18n, options
+from .formats import goal_percent, number, percent
+
+i18n.register(
+    {
+        "erl_load": {"fr": "charge offerte", "en": "offered load"},
+        "erl_erlangs": {"fr": "{load} erlangs", "en": "{load} Erlangs"},
+        "erl_blocked": {"fr": "P(bloqué)", "en": "P(blocked)"},
+        "erl_wait": {"fr": "P(attente)", "en": "P(wait)"},
+        "erl_abandon": {"fr": "P(abandon)", "en": "P(abandon)"},
+        "erl_service_level": {"fr": "niveau de service", "en": "service level"},
+        "erl_within": {"fr": "{level} en {threshold} ou moins", "en": "{level} within {threshold}"},
+        "erl_asa": {"fr": "ASA", "en": "ASA"},
+        "erl_seconds": {"fr": "{value} s", "en": "{value} s"},
+        "erl_asa_answered": {"fr": "{value} s (appels répondus)",
+                             "en": "{value} s (answered callers)"},
+        "erl_occupancy": {"fr": "occupation", "en": "occupancy"},
+        "erl_needed": {"fr": "agents requis", "en": "agents needed"},
+        "erl_needed_for": {"fr": "{agents} ({model}, {goal} en {threshold} ou moins)",
+                           "en": "{agents} ({model}, {goal} within {threshold})"},
+    }
+)
+LABEL_WIDTH = 18  # figures start in one column
+
 
 def parse_rate(text: str) -> float:
     """Calls per second from "2/min", "120/h", "45/30min" or "0.5/s"."""
@@ -41,67 +65,84 @@ def _percent(text: str) -> float:
         ) from None
 
 
-def _agents(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f'expected a whole number of agents, found "{text}"')
-    return int(text)
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "erlang", help="queueing formulas: Erlang B, C, A and the agents a target needs"
+        "erlang", help="queueing formulas: Erlang B, C, A and the agents a target needs",
+        description="Steady-state queueing formulas for one queue: arrivals at --rate, each "
+        "handled in --aht on average by --agents agents. A first answer before simulating: "
+        "no shift changes, no e-mails, Poisson arrivals, exponential handling.",
     )
     kinds = parser.add_subparsers(dest="formula", required=True, metavar="FORMULA")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--rate", type=parse_rate, required=True, help='arrivals, e.g. "2/min"')
-    common.add_argument("--aht", type=_duration, required=True, help='handling time, e.g. "5min"')
+    options.add_lang(common, "the output")
+    common.add_argument("--rate", type=parse_rate, required=True,
+                        help='arrivals, e.g. "2/min", "120/h" or "45/30min"')
+    common.add_argument("--aht", type=_duration, required=True,
+                        help='mean handling time (talk and after-call work), e.g. "5min"')
     agents = argparse.ArgumentParser(add_help=False)
-    agents.add_argument("--agents", type=_agents, required=True, help="agents on duty")
+    agents.add_argument("--agents", type=options.whole_number(1, "a whole number of agents"),
+                        required=True, help="agents on duty")
     target = argparse.ArgumentParser(add_help=False)
-    target.add_argument("--target", type=_duration, default=40.0, help='answer within, "40s"')
+    target.add_argument("--target", type=_duration, default=40.0,
+                        help='answer-time threshold of the service level (default: "40s")')
     patience = argparse.ArgumentParser(add_help=False)
     patience.add_argument(
         "--patience", type=_duration, help='mean patience of callers (Erlang A), e.g. "3min"'
     )
 
-    kinds.add_parser("b", parents=[common, agents], help="Erlang B: blocking, no queue")
-    kinds.add_parser("c", parents=[common, agents, target], help="Erlang C: M/M/c")
+    kinds.add_parser("b", parents=[common, agents], help="Erlang B: blocking, no queue",
+                     description="Erlang B: the share of calls finding every agent busy "
+                     "when nobody waits (blocked calls are lost).")
+    kinds.add_parser("c", parents=[common, agents, target], help="Erlang C: M/M/c",
+                     description="Erlang C (M/M/c, nobody hangs up): probability of waiting, "
+                     "service level at --target, average speed of answer and occupancy.")
     erlang_a = kinds.add_parser(
-        "a", parents=[common, agents, target], help="Erlang A: M/M/c with impatient callers"
+        "a", parents=[common, agents, target], help="Erlang A: M/M/c with impatient callers",
+        description="Erlang A (M/M/c+M, callers hang up after an exponential patience): "
+        "probabilities of waiting and of abandoning, service level, ASA and occupancy.",
     )
     erlang_a.add_argument("--patience", type=_duration, required=True, help='e.g. "3min"')
     erlang_a.add_argument("--grace", type=_duration, default=0.0,
                           help="abandons within this are left out of the service level")
     staff = kinds.add_parser(
-        "staff", parents=[common, target, patience], help="fewest agents meeting a goal"
+        "staff", parents=[common, target, patience], help="fewest agents meeting a goal",
+        description="The fewest agents whose service level at --target reaches --goal: "
+        "Erlang C, or Erlang A when --patience is given.",
     )
-    staff.add_argument("--goal", type=_percent, default=0.85, help='share, e.g. "85%%"')
+    staff.add_argument("--goal", type=_percent, default=0.85,
+                       help='share answered within --target (default: "85%%")')
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    load = args.rate * args.aht
-    print(f"offered load      {load:.3f} Erlangs")
+    lang = args.lang
+    within = {"threshold": format_duration(args.target)} if "target" in args else {}
+    lines = [("erl_load", i18n.message("erl_erlangs", lang,
+                                       load=number(args.rate * args.aht, lang, 3)))]
     if args.formula == "b":
-        print(f"P(blocked)        {erlang_b(args.agents, load):.4f}")
-    elif args.formula == "c":
-        c = ErlangC(args.rate, args.aht, args.agents)
-        print(f"P(wait)           {c.p_wait:.4f}")
-        print(f"service level     {c.service_level(args.target):.2%} within "
-              f"{format_duration(args.target)}")
-        print(f"ASA               {c.asa:.1f} s")
-        print(f"occupancy         {c.occupancy:.2%}")
-    elif args.formula == "a":
-        a = ErlangA(args.rate, args.aht, args.agents, args.patience)
-        print(f"P(wait)           {a.p_wait:.4f}")
-        print(f"P(abandon)        {a.p_abandon:.4f}")
-        print(f"service level     {a.service_level(args.target, args.grace):.2%} within "
-              f"{format_duration(args.target)}")
-        print(f"ASA               {a.asa:.1f} s (answered callers)")
-        print(f"occupancy         {a.occupancy:.2%}")
+        lines.append(("erl_blocked", number(erlang_b(args.agents, args.rate * args.aht),
+                                            lang, 4)))
+    elif args.formula in ("c", "a"):
+        model: ErlangA | ErlangC = (
+            ErlangA(args.rate, args.aht, args.agents, args.patience) if args.formula == "a"
+            else ErlangC(args.rate, args.aht, args.agents))
+        level = (model.service_level(args.target, args.grace) if isinstance(model, ErlangA)
+                 else model.service_level(args.target))
+        lines.append(("erl_wait", number(model.p_wait, lang, 4)))
+        if isinstance(model, ErlangA):
+            lines.append(("erl_abandon", number(model.p_abandon, lang, 4)))
+        lines += [
+            ("erl_service_level", i18n.message("erl_within", lang, level=percent(level, lang, 2),
+                                               **within)),
+            ("erl_asa", i18n.message("erl_asa_answered" if isinstance(model, ErlangA)
+                                     else "erl_seconds", lang, value=number(model.asa, lang, 1))),
+            ("erl_occupancy", percent(model.occupancy, lang, 2)),
+        ]
     else:
         needed = agents_needed(args.rate, args.aht, args.target, args.goal, args.patience)
-        model = "Erlang A" if args.patience is not None else "Erlang C"
-        print(f"agents needed     {needed} ({model}, {args.goal:.0%} within "
-              f"{format_duration(args.target)})")
+        lines.append(("erl_needed", i18n.message(
+            "erl_needed_for", lang, agents=needed, goal=goal_percent(args.goal, lang),
+            model="Erlang A" if args.patience is not None else "Erlang C", **within)))
+    for label, value in lines:  # printed once every figure is computed: an error prints none
+        print(f"{i18n.message(label, lang):<{LABEL_WIDTH}}{value}")
     return 0

@@ -8,20 +8,17 @@ silently: rows read = rows kept + rows rejected. Every file is written atomicall
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any, cast
 
 from rules.eventlog import ReadReport
 from rules.importer import import_source, load_mapping, shipped_mappings
 from rules.loader import load_rule_pack
 
-from . import i18n
+from . import i18n, options
 
 i18n.register(
     {
-        "import_read": {
-            "fr": "{source} : {read} lignes lues, {kept} retenues, {rejected} rejetées",
-            "en": "{source}: {read} rows read, {kept} kept, {rejected} rejected",
-        },
         "import_written": {
             "fr": "{tickets} dossiers, {events} événements écrits dans {out}",
             "en": "{tickets} tickets, {events} events written to {out}",
@@ -56,11 +53,10 @@ def register(subparsers: Any) -> None:
                         help="event log to write (.csv, .csv.gz or .parquet)")
     parser.add_argument("--rejects", metavar="FILE",
                         help="write the rejected rows, with row number and reason (CSV)")
-    parser.add_argument("--rules", metavar="PACK",
-                        help="check priority codes against this rule pack (file or shipped "
-                        "name, e.g. cspq-cau); default: any code is accepted")
-    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE,
-                        help="language of the summary (default: fr)")
+    options.add_rules(parser, required=False,
+                      help="check priority codes against this rule pack (file or shipped "
+                      "name, e.g. cspq-cau); default: any code is accepted")
+    options.add_lang(parser, "the summary")
     parser.set_defaults(func=run)
 
 
@@ -71,8 +67,7 @@ def run(args: argparse.Namespace) -> int:
     log.write(args.out)
     report = cast(ReadReport, log.report)  # import_source always sets it
     lang = args.lang
-    print(i18n.message("import_read", lang, source=report.source, read=report.rows_read,
-                       kept=report.rows_kept, rejected=report.rows_rejected))
+    options.print_rows_read(report, lang, sys.stdout)
     print(i18n.message("import_written", lang, tickets=report.tickets, events=report.events,
                        out=args.out))
     if args.rejects:

@@ -18,13 +18,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rules.errors import CauError
-from rules.eventlog import atomic_target, format_instants, read_event_log
+from rules.eventlog import atomic_target, format_instants
 from rules.loader import load_rule_pack
 from rules.measure import Measurement, measure
 from rules.pack import RulePack
 
-from . import i18n
+from . import i18n, options
 from .formats import DASH, goal_percent, number, percent, points, text_table
 
 i18n.register(
@@ -40,10 +39,6 @@ i18n.register(
         "measure_breached_open": {"fr": "Ouverts hors délai", "en": "Breached, still open"},
         "measure_yes": {"fr": "oui", "en": "yes"},
         "measure_no": {"fr": "non", "en": "no"},
-        "measure_read": {
-            "fr": "{source} : {read} lignes lues, {kept} retenues, {rejected} rejetées",
-            "en": "{source}: {read} rows read, {kept} kept, {rejected} rejected",
-        },
         "measure_counts": {
             "fr": "{tickets} dossiers ({resolved} résolus, {open} ouverts), {calls} appels ; "
             "jugés au {as_of}",
@@ -74,52 +69,29 @@ def register(subparsers: Any) -> None:
         "targets: per month and target, tickets counted, met, compliance, goal, margin "
         "and tickets still open past their deadline.",
     )
-    parser.add_argument("events", metavar="EVENTS", help="event log (.csv, .csv.gz, .parquet)")
-    parser.add_argument("--rules", required=True, metavar="PACK",
-                        help="rule-pack file, or a shipped pack's name (e.g. cspq-cau)")
+    parser.add_argument("events", metavar="EVENTS", help=options.EVENTS_HELP)
+    options.add_rules(parser)
     parser.add_argument("--format", choices=FORMATS, default="table",
                         help="output: aligned tables (default), CSV or JSON")
     parser.add_argument("--tickets", metavar="FILE",
                         help="also write the per-ticket results to FILE (CSV)")
     parser.add_argument("--out", metavar="FILE", help="write the output to FILE, not stdout")
-    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE,
-                        help="language of the tables (default: fr)")
-    parser.add_argument("--as-of", metavar="INSTANT",
-                        help="judge open tickets at this instant, ISO 8601 (local time of "
-                        "the pack's zone when no offset is given); default: the last event")
+    options.add_lang(parser, "the tables")
+    options.add_as_of(parser)
     parser.set_defaults(func=run)
-
-
-def parse_instant(text: str, zone: str) -> float:
-    """Epoch seconds of an ISO 8601 instant; without an offset, local time in ``zone``."""
-    try:
-        stamp = pd.Timestamp(text)
-    except ValueError:
-        raise CauError(
-            f'--as-of: cannot read "{text}" as an instant; write e.g. 2026-04-01T00:00-04:00'
-        ) from None
-    if stamp.tzinfo is None:
-        stamp = stamp.tz_localize(zone)
-    return float(stamp.timestamp())
 
 
 def run(args: argparse.Namespace) -> int:
     pack = load_rule_pack(args.rules)
-    log = read_event_log(args.events, priorities=pack.priority_codes)
-    as_of = None if args.as_of is None else parse_instant(args.as_of, pack.zone)
+    as_of = options.as_of(args, pack)
+    log = options.read_events(args.events, pack, args.lang)
     result = measure(log, pack, as_of=as_of)
-    report = log.report
-    if report is not None:
-        print(i18n.message("measure_read", args.lang, source=report.source,
-                           read=report.rows_read, kept=report.rows_kept,
-                           rejected=report.rows_rejected), file=sys.stderr)
     if args.tickets:
         write_tickets(result, Path(args.tickets))
         print(i18n.message("measure_written", args.lang, path=args.tickets), file=sys.stderr)
     text = render(result, pack, args.format, args.lang)
     if args.out:
-        with atomic_target(args.out) as temp:
-            temp.write_text(text, encoding="utf-8")
+        options.write_text(args.out, text)
         print(i18n.message("measure_written", args.lang, path=args.out), file=sys.stderr)
     else:
         sys.stdout.write(text)

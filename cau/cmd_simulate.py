@@ -19,13 +19,14 @@ from tqdm import tqdm
 
 import rules
 import sim
+from rules.eventlog import make_directory
 from rules.pack import RulePack
 from sim.replications import Cluster, run_replications
 from sim.scenario import Scenario
 from sim.scenario_loader import load_scenario
 from sim.store import ResultStore, fingerprint
 
-from . import forecast_report, i18n, plots
+from . import forecast_report, i18n, options, plots
 
 
 def register(subparsers: Any) -> None:
@@ -40,21 +41,21 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--replications",
         "-n",
-        type=_positive,
+        type=options.whole_number(1),
         default=20,
         metavar="N",
         help="number of replications (default: 20)",
     )
     parser.add_argument(
         "--seed",
-        type=_seed,
+        type=options.whole_number(0, "a seed"),
         default=1,
         metavar="S",
         help="seed of the run; the same seed gives the same numbers (default: 1)",
     )
     parser.add_argument(
         "--workers",
-        type=_positive,
+        type=options.whole_number(1),
         default=os.cpu_count() or 1,
         metavar="K",
         help="worker processes (default: one per CPU)",
@@ -69,12 +70,7 @@ def register(subparsers: Any) -> None:
         "interrupted run (default: one per scenario version and seed in "
         "DIR, or none without --out)",
     )
-    parser.add_argument(
-        "--lang",
-        choices=i18n.LANGUAGES,
-        default=i18n.DEFAULT_LANGUAGE,
-        help="language of the report (default: fr)",
-    )
+    options.add_lang(parser, "the report and the warnings")
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--scheduler",
@@ -86,20 +82,6 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text}")
-    return value
-
-
-def _seed(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a seed of at least 0, found {text}")
-    return value
 
 
 def run_fingerprint(scenario: Scenario, pack: RulePack) -> str:
@@ -117,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
     scenario, pack = load_scenario(args.scenario)
     for warning in scenario.warnings:  # capacity checks: a valid scenario, but a risky one
         print(f"{args.scenario}: {warning}", file=sys.stderr)
+    if args.out is not None:  # before running: a bad --out must not waste the run
+        make_directory(args.out)
     scenario_hash = run_fingerprint(scenario, pack)
     store_path = args.store
     if store_path is None:

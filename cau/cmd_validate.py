@@ -19,7 +19,8 @@ from rules.errors import CauError, ValidationError
 from rules.loader import load_rule_pack
 from sim.scenario_loader import SCENARIO_KEYS, load_scenario
 
-from .i18n import DEFAULT_LANGUAGE, LANGUAGES, message
+from . import options
+from .i18n import message
 from .pack_summary import summarise
 from .scenario_summary import summarise_scenario
 
@@ -34,8 +35,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("files", nargs="+", metavar="FILE",
                         help="rule-pack or scenario YAML files")
-    parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
-                        help="language of the summary (default: fr)")
+    options.add_lang(parser, "the summaries and warnings")
     parser.set_defaults(func=run)
 
 

@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from matplotlib.figure import Figure
 
-from rules.errors import CauError, InputFileError
-from rules.eventlog import atomic_target
+from rules.errors import CauError
+from rules.eventlog import atomic_target, make_directory
 from rules.measure import Measurement
 from rules.pack import AnswerTimeTarget, FirstContactTarget, RulePack, Target
 
@@ -200,11 +200,7 @@ class Dashboard:
 
     def write(self, out: str | Path) -> list[Path]:
         """The page and the PNGs into ``out`` (created), renamed into place once all are written."""
-        out = Path(out)
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputFileError(f"{out}: cannot be created as a directory ({exc})") from None
+        out = make_directory(out)
         contents = {"page": self.html.encode("utf-8"), **self.figures}
         paths = {key: out / name for key, name in self.file_names().items()}
         # Every file is written to its temporary first; the renames all happen at the end,

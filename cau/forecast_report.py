@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from rules.eventlog import atomic_target
+from rules.eventlog import atomic_target, make_directory
 from sim.forecast import FIGURES, Forecast
 
 from . import i18n
@@ -155,7 +155,7 @@ def write_report(
     figures: dict[str, Any],
 ) -> list[Path]:
     """CSV per table (with the seed in every row), one JSON of everything, the plots."""
-    out.mkdir(parents=True, exist_ok=True)
+    make_directory(out)
     tables = {
         "compliance": forecast.compliance,
         "operations": forecast.operations,

@@ -98,10 +98,22 @@ def atomic_target(path: str | Path) -> Iterator[Path]:
     try:
         yield Path(temp)
         os.replace(temp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp)
+        if isinstance(exc, OSError):  # disk full, or ``path`` is a directory
+            raise InputFileError(f"{path}: cannot be written ({exc})") from None
         raise
+
+
+def make_directory(path: str | Path) -> Path:
+    """``path`` as a directory, created with its parents if need be."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be created as a directory ({exc})") from None
+    return path
 
 
 def _suffix(path: Path) -> str:

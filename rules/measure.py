@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .calls import CALL_EVENTS, CallTimelines, judge_calls, read_calls
-from .eventlog import EventLog, atomic_target
+from .eventlog import EventLog, atomic_target, make_directory
 from .grouped import EventCodes
 from .months import MonthGrid
 from .pack import AnswerTimeTarget, FirstContactTarget, RulePack
@@ -52,8 +52,7 @@ class Measurement:
 
     def write(self, directory: str | Path) -> None:
         """Each table as ``<name>.csv`` in ``directory`` (created), each atomically."""
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
+        directory = make_directory(directory)
         tables = {"monthly": self.monthly, "tickets": self.tickets, "calls": self.calls,
                   "volumes": self.volumes, "first_contact": self.first_contact}
         for name, table in tables.items():

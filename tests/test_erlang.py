@@ -192,7 +192,7 @@ def run_erlang(argv: list[str]) -> int:
 
 def test_cau_erlang_c_prints_the_worked_example(capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["erlang", "c", "--rate", "100/30min", "--aht", "3min", "--agents", "11",
-            "--target", "20s"]
+            "--target", "20s", "--lang", "en"]
     assert run_erlang(argv) == 0
     out = capsys.readouterr().out
     assert "P(wait)           0.6821" in out
@@ -203,11 +203,18 @@ def test_cau_erlang_c_prints_the_worked_example(capsys: pytest.CaptureFixture[st
 
 def test_cau_erlang_staff_and_a(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_erlang(["erlang", "staff", "--rate", "100/30min", "--aht", "3min",
-                       "--target", "20s", "--goal", "80%"]) == 0
+                       "--target", "20s", "--goal", "80%", "--lang", "en"]) == 0
     assert "agents needed     14 (Erlang C" in capsys.readouterr().out
     assert run_erlang(["erlang", "a", "--rate", "2/min", "--aht", "5min", "--agents", "12",
-                       "--patience", "3min"]) == 0
+                       "--patience", "3min", "--lang", "en"]) == 0
     assert "P(abandon)        0.0638" in capsys.readouterr().out
+
+
+def test_cau_erlang_speaks_french_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_erlang(["erlang", "c", "--rate", "100/30min", "--aht", "3min", "--agents", "11",
+                       "--target", "20s"]) == 0
+    out = capsys.readouterr().out
+    assert "P(attente)        0,6821" in out and "38,96\u202f% en 20s ou moins" in out
 
 
 def test_cau_erlang_rejects_a_rate_without_unit(capsys: pytest.CaptureFixture[str]) -> None:
