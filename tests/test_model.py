@@ -181,7 +181,7 @@ BACKLOG = """  initial_backlog:
 
 def _with_backlog(tmp_path: Path, backlog: str) -> Path:
     text = BASELINE.read_text(encoding="utf-8")
-    text = text.replace("  warmup: 7d", backlog.rstrip("\n"), 1)
+    text = text.replace("  warmup: 21d", backlog.rstrip("\n"), 1)
     text = text.replace("  days: 31", "  days: 7", 1)
     path = tmp_path / "backlog.yaml"
     path.write_text(text, encoding="utf-8")
@@ -202,7 +202,10 @@ def test_the_initial_backlog_is_opened_before_the_start_and_worked(tmp_path: Pat
                                     ("N3-infrastructure", "P2"): 2}
     assert set(backlog.loc[backlog["group"] == "N3-infrastructure", "level"]) == {"3"}
     resolved = backlog.loc[backlog["event"] == "resolved", "id"].nunique()
-    assert resolved >= 45  # a week is ample for 50 tickets of a 15-person group
+    # The group holds hundreds of tickets at once, so none queues; what stays open after
+    # the week's 40 business hours is the long tail of held time (P3 Weibull 0.46, 17 h:
+    # 23 % beyond 40 h) and waits on the user (35 %): about 40 of 52 are resolved.
+    assert resolved >= 30
     # The measurement judges them like any ticket: their clock started before the horizon.
     tickets = measure(EventLog(frame), pack).tickets
     assert tickets["id"].str.startswith("B").sum() == 52

@@ -42,7 +42,8 @@ def test_every_problem_is_reported_at_once_with_did_you_mean(tmp_path: Path) -> 
         ("profile: courriels", "profile: courriel"),
         ('"Partage sécurisé de documents": 13%', '"Partage securise de documents": 13%'),
         ("to: N3-infrastructure, probability: 8%", "to: N3-infra, probability: 8%"),
-        ("P3: {dist: lognormal, mean: 3h, cv: 1.0}", "P3: {dist: lognormall, mean: 3h, cv: 1.0}"),
+        ("P3: {dist: weibull, shape: 0.46, scale: 24h}",
+         "P3: {dist: weibulll, shape: 0.46, scale: 24h}"),
         ("calendar: ouvrable-0830-1630}", "calendar: ouvrable-0830-1600}"),
         ("contournement: {true: 55%, false: 45%}", "contournement: {true: 55%, false: 40%}"),
     ):
@@ -63,7 +64,7 @@ def test_every_problem_is_reported_at_once_with_did_you_mean(tmp_path: Path) -> 
     assert any(p.path.startswith("demand.streams[1].services") for p in problems)
     hints = " ".join(p.suggestion or "" for p in problems)
     for right in ("per_month", "courriels", "Partage sécurisé de documents",
-                  "N3-infrastructure", "lognormal", "ouvrable-0830-1630"):
+                  "N3-infrastructure", "weibull", "ouvrable-0830-1630"):
         assert f'"{right}"' in hints, right
     assert all(p.line is not None and p.file == str(broken) for p in problems)
 
