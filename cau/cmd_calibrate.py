@@ -9,25 +9,20 @@ distance, AIC), then writes (``--out``) or prints the scenario YAML fragment of
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 import numpy as np
 
-from rules.eventlog import atomic_target, format_instants, read_event_log
+from rules.eventlog import format_instants
 from rules.loader import load_rule_pack
 from sim.calibration import Calibration, Share, calibrate, fragment
 from sim.fitting import DurationFit
 
-from . import i18n
+from . import i18n, options
 from .formats import DASH, duration, number, percent, text_table
 
 i18n.register(
     {
-        "cal_read": {
-            "fr": "{source} : {read} lignes lues, {kept} retenues, {rejected} rejetées",
-            "en": "{source}: {read} rows read, {kept} kept, {rejected} rejected",
-        },
         "cal_title": {
             "fr": "Calibrage de {source} (paquet {pack}) : {tickets} dossiers ouverts du "
             "{first} au {last}",
@@ -141,33 +136,26 @@ def register(subparsers: Any) -> None:
         "(lognormal, gamma, Weibull by maximum likelihood, chosen by KS distance), each "
         "with its goodness of fit; write them as a scenario YAML fragment.",
     )
-    parser.add_argument("events", metavar="EVENTS", help="event log (.csv, .csv.gz, .parquet)")
-    parser.add_argument("--rules", required=True, metavar="PACK",
-                        help="rule-pack file, or a shipped pack's name (e.g. cspq-cau)")
+    parser.add_argument("events", metavar="EVENTS", help=options.EVENTS_HELP)
+    options.add_rules(parser)
     parser.add_argument("--out", metavar="FRAGMENT",
                         help="write the scenario fragment (YAML) to this file; default: print it")
     parser.add_argument("--group", default="N2-calibre", metavar="NAME",
                         help="resolver group the resolution laws are written under "
                         "(default: N2-calibre)")
-    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE,
-                        help="language of the report (default: fr)")
+    options.add_lang(parser, "the report and the fragment's comments")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     lang = args.lang
     pack = load_rule_pack(args.rules)
-    log = read_event_log(args.events, priorities=pack.priority_codes)
-    if log.report is not None:
-        r = log.report
-        print(i18n.message("cal_read", lang, source=r.source, read=r.rows_read,
-                           kept=r.rows_kept, rejected=r.rows_rejected), file=sys.stderr)
+    log = options.read_events(args.events, pack, lang)
     result = calibrate(log, pack, source=str(args.events))
     print(report(result, lang))
     text = fragment(result, pack, group=args.group, notes=notes(result, lang))
     if args.out:
-        with atomic_target(args.out) as temp:
-            temp.write_text(text, encoding="utf-8")
+        options.write_text(args.out, text)
         print("\n" + i18n.message("cal_written", lang, path=args.out))
     else:
         print("\n" + text, end="")

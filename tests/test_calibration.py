@@ -24,7 +24,6 @@ from rules.eventlog import EventLog
 from rules.importer import import_source, load_mapping
 from rules.loader import default_pack
 from rules.measure import measure
-from rules.units import parse_duration
 from sim.calibration import (
     PROFILE_NAME,
     Calibration,
@@ -319,8 +318,8 @@ def test_the_fragment_loads_as_part_of_the_baseline(synthetic, tmp_path, lang):
         assert r.fit is not None
         assert work[r.priority].mean == pytest.approx(r.fit.best.mean, rel=0.01)
     # priorities absent from the log keep the scenario's own laws
-    declared = baseline["escalation"]["groups"]["N2-bureautique"]["work"]["P3"]["mean"]
-    assert work["P3"].mean == parse_duration(declared)
+    declared = baseline["escalation"]["groups"]["N2-bureautique"]["work"]["P3"]
+    assert work["P3"] == distribution_from_spec(declared)
 
 
 # -- the command -------------------------------------------------------------------------------
