@@ -27,6 +27,7 @@ from sim.scenario_loader import load_scenario
 from sim.store import ResultStore, fingerprint
 
 from . import forecast_report, i18n, options, plots
+from .scenario_summary import warning_text
 
 
 def register(subparsers: Any) -> None:
@@ -98,7 +99,7 @@ def run_fingerprint(scenario: Scenario, pack: RulePack) -> str:
 def run(args: argparse.Namespace) -> int:
     scenario, pack = load_scenario(args.scenario)
     for warning in scenario.warnings:  # capacity checks: a valid scenario, but a risky one
-        print(f"{args.scenario}: {warning}", file=sys.stderr)
+        print(f"{args.scenario}: {warning_text(warning, args.lang)}", file=sys.stderr)
     if args.out is not None:  # before running: a bad --out must not waste the run
         make_directory(args.out)
     scenario_hash = run_fingerprint(scenario, pack)

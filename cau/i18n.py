@@ -41,6 +41,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "always_open": {"fr": "24 h/24, 7 j/7", "en": "24/7"},
     "holidays_in": {"fr": "{count} jours fériés en {year}", "en": "{count} holidays in {year}"},
     "weekdays": {"fr": "lun,mar,mer,jeu,ven,sam,dim", "en": "Mon,Tue,Wed,Thu,Fri,Sat,Sun"},
+    "weekdays_long": {
+        "fr": "lundi,mardi,mercredi,jeudi,vendredi,samedi,dimanche",
+        "en": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
+    },
     "semantics": {"fr": "Règles de calcul :", "en": "Counting rules:"},
 }
 

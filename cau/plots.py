@@ -63,10 +63,6 @@ i18n.register(
             "en": "Call answer-time service level, per half-hour queued (local time)",
         },
         "plot_halfhour_y": {"fr": "niveau de service", "en": "service level"},
-        "weekdays_long": {
-            "fr": "lundi,mardi,mercredi,jeudi,vendredi,samedi,dimanche",
-            "en": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
-        },
         "plot_volumes_title": {"fr": "Volumes par mois", "en": "Volumes per month"},
         "plot_by_channel": {"fr": "Billets ouverts, par canal", "en": "Tickets opened, by channel"},
         "plot_by_priority": {

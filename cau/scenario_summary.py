@@ -1,14 +1,59 @@
 """A scenario in a few lines (French or English) and its capacity warnings, as
-``cau validate`` prints them: enough to see that the file says what the planner meant."""
+``cau validate`` prints them: enough to see that the file says what the planner meant.
+``cau simulate`` prints the warnings the same way (:func:`warning_text`)."""
 
 from __future__ import annotations
 
 from rules.pack import RulePack
+from sim.capacity import TEXTS, WEEKS, WHERE, wording
 from sim.demand import horizon_bounds
 from sim.scenario import Scenario, ScenarioWarning
 
-from .formats import number
+from .formats import number, percent
 from .i18n import message, register
+
+# French words of the capacity warnings; the English ones are sim.capacity's own.
+FRENCH: dict[str, tuple[str, str]] = {
+    "calls_overload": (
+        "les appels offrent jusqu'à {erlangs} erlangs (taux d'arrivée × {handling} min de "
+        "traitement moyen, travail après appel compris) pour {agents} agents en service : "
+        "utilisation {utilisation} ({weeks})",
+        "la file grandit sans limite à ces heures : mettre plus de {floor} agents en service",
+    ),
+    "answer_short": (
+        "Erlang C répond à {level} des appels en {threshold} s ou moins avec {agents} agents "
+        "pour {erlangs} erlangs, sous l'objectif de {goal} de la cible {target} ({weeks})",
+        "{needed} agents en service l'atteindraient (Erlang C ignore les abandons : c'est "
+        "une première réponse pessimiste, simuler pour voir le mois)",
+    ),
+    "agent_time": (
+        "les appels et les courriels offrent {work} h de travail d'agent en {month} pour "
+        "{time} heures-agents en service (utilisation {utilisation})",
+        "la réserve de courriels grandit sans limite : ajouter des agents ou des quarts",
+    ),
+    "group_overload": (
+        "{offered} h de travail offertes en {month} (billets acheminés × temps de travail "
+        "moyen) pour {headcount} personnes × {hours} heures d'ouverture = {capacity} h "
+        "(utilisation {utilisation})",
+        "sa réserve grandit sans limite : au moins {people} personnes la porteraient",
+    ),
+}
+FRENCH["calls_no_agent"] = (
+    "les appels offrent jusqu'à {erlangs} erlangs sans aucun agent en service ({weeks})",
+    FRENCH["calls_overload"][1],
+)
+register({
+    **{f"capacity_{kind}": {"fr": FRENCH[kind][0], "en": what}
+       for kind, (what, _) in TEXTS.items()},
+    **{f"capacity_{kind}_suggestion": {"fr": FRENCH[kind][1], "en": suggestion}
+       for kind, (_, suggestion) in TEXTS.items()},
+    "capacity_where": {"fr": WHERE, "en": WHERE},
+    "capacity_weeks": {"fr": "{count} {days} sur {out_of}", "en": WEEKS},
+    "capacity_warning": {"fr": "avertissement", "en": "warning"},
+    "capacity_note": {"fr": "note", "en": "note"},
+    "capacity_line": {"fr": "{severity} : {where} : {what}. {suggestion}",
+                      "en": "{severity}: {where}: {what}. {suggestion}"},
+})
 
 register({
     "scenario": {"fr": "Scénario « {name} » (paquet de règles {pack})",
@@ -65,9 +110,25 @@ def summarise_scenario(scenario: Scenario, pack: RulePack, lang: str) -> str:
         f"  {message('scenario_groups', lang)} {groups}",
         "  " + message("scenario_warnings", lang, warnings=len(warnings),
                        notes=len(scenario.warnings) - len(warnings)),
-        *(f"  {_mark(w)} {w}" for w in scenario.warnings),
+        *(f"  {_mark(w)} {warning_text(w, lang)}" for w in scenario.warnings),
     ]
     return "\n".join(lines)
+
+
+def warning_text(warning: ScenarioWarning, lang: str) -> str:
+    """One line: severity, place, what and suggestion, in ``lang`` (a warning built without
+    a ``kind`` has only its own English words)."""
+    if not warning.kind:
+        return str(warning)
+    words = wording(warning.values, number=lambda v, d: number(v, lang, d),
+                    percent=lambda v, d: percent(v, lang, d),
+                    days=message("weekdays_long", lang).split(","),
+                    weeks=lambda **parts: message("capacity_weeks", lang, **parts))
+    where = message("capacity_where", lang, **words) if "span" in words else words["path"]
+    return message(
+        "capacity_line", lang, severity=message(f"capacity_{warning.severity}", lang),
+        where=where, what=message(f"capacity_{warning.kind}", lang, **words),
+        suggestion=message(f"capacity_{warning.kind}_suggestion", lang, **words))
 
 
 def _mark(warning: ScenarioWarning) -> str:

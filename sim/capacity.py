@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -27,10 +28,95 @@ from rules.pack import AnswerTimeTarget, RulePack
 
 from .demand import HALF_HOUR, half_hour_of_week, horizon_bounds, priority_shares, rate_grid
 from .erlang import ErlangC, agents_needed
-from .scenario import HALF_HOURS_PER_WEEK, REASON_KINDS, Scenario, ScenarioWarning, Stream
+from .scenario import (
+    HALF_HOURS_PER_WEEK,
+    REASON_KINDS,
+    Scenario,
+    ScenarioWarning,
+    Severity,
+    Stream,
+)
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 HOUR = 3600.0
+
+# The words of each kind of warning (what, suggestion), in English: a warning's ``what``
+# and ``suggestion``. ``cau.scenario_summary`` words the same ``values`` in French. Every
+# field is a value written out by :func:`wording`; ``{weeks}`` is the WEEKS phrase.
+TEXTS: dict[str, tuple[str, str]] = {
+    "calls_overload": (
+        "calls offer up to {erlangs} Erlangs (arrival rate × {handling} min mean handling "
+        "incl. after-call work) for {agents} agents on duty: utilisation {utilisation} "
+        "({weeks})",
+        "the queue grows without bound there: put more than {floor} agents on duty",
+    ),
+    "answer_short": (
+        "Erlang C answers {level} of calls within {threshold} s with {agents} agents for "
+        "{erlangs} Erlangs, below the goal of {goal} of target {target} ({weeks})",
+        "{needed} agents on duty would meet it (Erlang C ignores abandonment, so this is a "
+        "pessimistic first answer: simulate to see the month)",
+    ),
+    "agent_time": (
+        "calls and e-mails offer {work} h of agent work in {month} for {time} agent-hours "
+        "on duty (utilisation {utilisation})",
+        "the e-mail backlog grows without bound: add agents or shifts",
+    ),
+    "group_overload": (
+        "{offered} h of work offered in {month} (tickets routed × mean work time) for "
+        "{headcount} people × {hours} open hours = {capacity} h (utilisation {utilisation})",
+        "its backlog grows without bound: at least {people} people would carry it",
+    ),
+}
+TEXTS["calls_no_agent"] = (
+    "calls offer up to {erlangs} Erlangs with no agent on duty ({weeks})",
+    TEXTS["calls_overload"][1],
+)
+WHERE = "{path}, {day} {span}"  # the place of a level-1 warning: key and half-hours
+WEEKS = "{count} of {out_of} {days}"  # how many of the horizon's such weekdays
+# How each number is written: ("number", decimals), ("percent", decimals), or ("general",
+# 0): a whole number without decimals, a fraction with one.
+FORMATS: dict[str, tuple[str, int]] = {
+    "erlangs": ("number", 1), "handling": ("number", 1), "agents": ("general", 0),
+    "utilisation": ("percent", 0), "floor": ("number", 0), "level": ("percent", 1),
+    "threshold": ("general", 0), "goal": ("percent", 0), "needed": ("number", 0),
+    "work": ("number", 0), "time": ("number", 0), "offered": ("number", 0),
+    "headcount": ("number", 0), "hours": ("number", 0), "capacity": ("number", 0),
+    "people": ("number", 0), "count": ("number", 0), "out_of": ("number", 0),
+}
+
+
+def wording(values: Mapping[str, Any], *, number: Callable[[float, int], str],
+            percent: Callable[[float, int], str], days: Sequence[str],
+            weeks: Callable[..., str]) -> dict[str, str]:
+    """A warning's ``values`` written out for its texts, in the language of the given
+    writers: numbers by :data:`FORMATS`, ``day`` by name, ``{weeks}`` by ``weeks(count=…,
+    out_of=…, days=…)``."""
+    words = {}
+    for key, value in values.items():
+        if key == "day":
+            words[key] = days[value]
+        elif key in FORMATS:
+            form, digits = FORMATS[key]
+            if form == "general":
+                digits = 0 if float(value).is_integer() else 1
+            words[key] = (percent if form == "percent" else number)(float(value), digits)
+        else:
+            words[key] = str(value)
+    if "count" in values:
+        words["weeks"] = weeks(count=words["count"], out_of=words["out_of"],
+                               days=days[values["day"]] + "s")
+    return words
+
+
+def _warning(kind: str, values: dict[str, Any], severity: Severity = "warning"
+             ) -> ScenarioWarning:
+    """A warning of ``kind`` about ``values`` (which hold its ``path``), worded in English."""
+    words = wording(values, number=lambda v, d: f"{v:,.{d}f}", percent=lambda v, d: f"{v:.{d}%}",
+                    days=DAY_NAMES, weeks=WEEKS.format)
+    where = WHERE.format(**words) if "span" in values else words["path"]
+    what, suggestion = TEXTS[kind]
+    return ScenarioWarning(where, what.format(**words), suggestion.format(**words), severity,
+                           kind, values)
 
 
 def capacity_warnings(scenario: Scenario, pack: RulePack) -> tuple[ScenarioWarning, ...]:
@@ -126,7 +212,8 @@ def _service_levels(load: _Load, mask: np.ndarray, target: AnswerTimeTarget) -> 
 
 
 def _runs(load: _Load, slots: np.ndarray, flagged: np.ndarray, occurrences: np.ndarray,
-          describe: Callable[[int, str], ScenarioWarning]) -> Iterator[ScenarioWarning]:
+          describe: Callable[[int, dict[str, Any]], ScenarioWarning]
+          ) -> Iterator[ScenarioWarning]:
     """One warning per stretch of consecutive flagged half-hours of the same weekday,
     described at its worst half-hour of the horizon (the highest utilisation)."""
     if not flagged.any():
@@ -138,47 +225,39 @@ def _runs(load: _Load, slots: np.ndarray, flagged: np.ndarray, occurrences: np.n
     for run in np.split(marked, breaks):
         inside = np.flatnonzero(flagged & np.isin(slots, run))
         worst = int(inside[np.argmax(ratio[inside])])
-        where = f"level_one.staffing, {_slot_span(int(run[0]), int(run[-1]) + 1)}"
-        count = int(weeks[run].max())
-        out_of = int(occurrences[run].max())
-        yield replace(describe(worst, f"{count} of {out_of} {DAY_NAMES[run[0] // 48]}s"),
-                      where=where)
+        yield describe(worst, {
+            "path": "level_one.staffing", "day": int(run[0] // 48),
+            "span": _slot_span(int(run[0]), int(run[-1]) + 1),
+            "count": int(weeks[run].max()), "out_of": int(occurrences[run].max()),
+        })
 
 
 def _slot_span(first: int, last: int) -> str:
+    """The local clock times of half-hours ``first`` to ``last`` (excluded) of one day."""
+
     def clock(slot: int) -> str:
         return f"{slot % 48 // 2:02d}:{30 * (slot % 2):02d}" if slot % 48 else "24:00"
 
-    return f"{DAY_NAMES[first // 48]} {clock(first) if first % 48 else '00:00'}–{clock(last)}"
+    return f"{clock(first) if first % 48 else '00:00'}–{clock(last)}"
 
 
-def _overload(load: _Load, k: int, weeks: str) -> ScenarioWarning:
-    rate, erlangs, agents = load.calls[k], load.erlangs[k], load.agents[k]
-    return ScenarioWarning(
-        "",
-        f"calls offer up to {erlangs:.1f} Erlangs (arrival rate × {erlangs / rate / 60:.1f} min "
-        f"mean handling incl. after-call work) for {agents:g} agents on duty: utilisation "
-        f"{erlangs / max(agents, 1e-9):.0%} ({weeks})" if agents else
-        f"calls offer up to {erlangs:.1f} Erlangs with no agent on duty ({weeks})",
-        f"the queue grows without bound there: put more than {math.floor(erlangs)} agents "
-        "on duty",
-    )
+def _overload(load: _Load, k: int, place: dict[str, Any]) -> ScenarioWarning:
+    rate, erlangs, agents = float(load.calls[k]), float(load.erlangs[k]), float(load.agents[k])
+    values = {**place, "erlangs": erlangs, "floor": math.floor(erlangs)}
+    if not agents:
+        return _warning("calls_no_agent", values)
+    return _warning("calls_overload", {**values, "handling": erlangs / rate / 60,
+                                       "agents": agents, "utilisation": erlangs / agents})
 
 
-def _short(load: _Load, levels: np.ndarray, target: AnswerTimeTarget, k: int, weeks: str
-           ) -> ScenarioWarning:
-    level = levels[k]
-    rate, erlangs, agents = float(load.calls[k]), float(load.erlangs[k]), load.agents[k]
+def _short(load: _Load, levels: np.ndarray, target: AnswerTimeTarget, k: int,
+           place: dict[str, Any]) -> ScenarioWarning:
+    rate, erlangs, agents = float(load.calls[k]), float(load.erlangs[k]), float(load.agents[k])
     needed = agents_needed(rate, erlangs / rate, target.threshold, target.goal)
-    return ScenarioWarning(
-        "",
-        f"Erlang C answers {level:.1%} of calls within {target.threshold:g} s with "
-        f"{agents:g} agents for {erlangs:.1f} Erlangs, below the goal of {target.goal:.0%} "
-        f"of target {target.id} ({weeks})",
-        f"{needed} agents on duty would meet it (Erlang C ignores abandonment, so this is a "
-        "pessimistic first answer: simulate to see the month)",
-        "note",
-    )
+    return _warning("answer_short", {
+        **place, "level": float(levels[k]), "threshold": target.threshold, "agents": agents,
+        "erlangs": erlangs, "goal": target.goal, "target": target.id, "needed": needed,
+    }, "note")
 
 
 # -- level 1 and resolver groups per month ------------------------------------------------------
@@ -189,13 +268,10 @@ def _level_one_months(load: _Load) -> Iterator[ScenarioWarning]:
     time = np.bincount(month, load.agents * HALF_HOUR, minlength=len(load.months))
     for i, label in enumerate(load.months.labels):
         if work[i] > 0 and work[i] >= time[i]:
-            yield ScenarioWarning(
-                "level_one.staffing",
-                f"calls and e-mails offer {work[i] / HOUR:,.0f} h of agent work in {label} "
-                f"for {time[i] / HOUR:,.0f} agent-hours on duty "
-                f"(utilisation {work[i] / max(time[i], 1e-9):.0%})",
-                "the e-mail backlog grows without bound: add agents or shifts",
-            )
+            yield _warning("agent_time", {
+                "path": "level_one.staffing", "work": work[i] / HOUR, "month": label,
+                "time": time[i] / HOUR, "utilisation": work[i] / max(time[i], 1e-9),
+            })
 
 
 def _resolver_groups(load: _Load, scenario: Scenario, pack: RulePack
@@ -212,15 +288,13 @@ def _resolver_groups(load: _Load, scenario: Scenario, pack: RulePack
             capacity = group.headcount * float(hours.sum())
             offered = work[name][i]
             if offered > 0 and offered >= capacity:
-                yield ScenarioWarning(
-                    f"escalation.groups.{name}.headcount",
-                    f"{offered / HOUR:,.0f} h of work offered in {label} (tickets routed × "
-                    f"mean work time) for {group.headcount} people × "
-                    f"{hours.sum() / HOUR:,.0f} open hours = {capacity / HOUR:,.0f} h "
-                    f"(utilisation {offered / max(capacity, 1e-9):.0%})",
-                    f"its backlog grows without bound: at least "
-                    f"{math.floor(offered / max(hours.sum(), 1e-9)) + 1} people would carry it",
-                )
+                yield _warning("group_overload", {
+                    "path": f"escalation.groups.{name}.headcount", "offered": offered / HOUR,
+                    "month": label, "headcount": group.headcount,
+                    "hours": float(hours.sum()) / HOUR, "capacity": capacity / HOUR,
+                    "utilisation": offered / max(capacity, 1e-9),
+                    "people": math.floor(offered / max(hours.sum(), 1e-9)) + 1,
+                })
 
 
 def _group_work(load: _Load, scenario: Scenario, pack: RulePack) -> dict[str, np.ndarray]:

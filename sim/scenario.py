@@ -212,12 +212,16 @@ class ScenarioWarning:
 
     ``warning``: offered work exceeds capacity (queues grow without bound there);
     ``note``: a queueing formula says a target cannot be met there. ``where`` names the
-    scenario's key and, for level 1, the half-hours of the week."""
+    scenario's key and, for level 1, the half-hours of the week. ``what`` and
+    ``suggestion`` are English; ``kind`` and ``values`` are the same facts unworded, for
+    reports in another language (:data:`sim.capacity.TEXTS` says which words)."""
 
     where: str
     what: str
     suggestion: str
     severity: Severity = "warning"
+    kind: str = ""
+    values: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.where}: {self.what}. {self.suggestion}"

@@ -140,3 +140,29 @@ def test_volumes_with_no_open_half_hour_to_arrive_in_are_a_located_problem(
     [problem] = caught.value.problems
     assert problem.path == "demand.streams" and problem.line is not None
     assert 'profile "flat" gives no weight' in problem.found
+
+
+def test_cau_words_every_warning_in_french_and_as_sim_does_in_english(tmp_path: Path) -> None:
+    from cau.scenario_summary import warning_text
+
+    path = tmp_path / "late.yaml"  # nobody on duty from 07:30 to 08:00
+    path.write_text(FLAT.replace('"07:30": AGENTS', '"07:30": 0, "08:00": 5')
+                    .replace("HEADCOUNT", "30").replace("FIRST", "50%"), encoding="utf-8")
+    warnings = (*_flat(tmp_path, agents=2, headcount=23), *_flat(tmp_path, agents=3),
+                *load_scenario(path)[0].warnings)
+    kinds = {w.kind for w in warnings}
+    assert kinds == {"calls_overload", "agent_time", "group_overload", "answer_short",
+                     "calls_no_agent"}
+    for warning in warnings:
+        assert warning_text(warning, "en") == str(warning)
+        french = warning_text(warning, "fr")
+        assert french.startswith(("avertissement : ", "note : ")), french
+        assert "{" not in french and "Erlangs" not in french and "utilisation 100%" not in french
+    overload = next(w for w in warnings if w.kind == "calls_overload")
+    assert warning_text(overload, "fr").startswith(
+        "avertissement : level_one.staffing, lundi 07:30–17:00 : les appels offrent jusqu'à "
+        "2,0 erlangs")
+    assert "(5 lundis sur 5)" in warning_text(overload, "fr")
+    # A warning built by hand, without a kind, keeps its own words.
+    plain = ScenarioWarning("level_one.staffing", "too few", "add some", "note")
+    assert warning_text(plain, "fr") == str(plain)

@@ -35,11 +35,15 @@ def test_an_overloaded_scenario_is_valid_but_warned(
     path = tmp_path / "double.yaml"
     path.write_text(BASELINE.read_text(encoding="utf-8").replace("scale: 1.0 ", "scale: 2.0 "),
                     encoding="utf-8")
-    status, out, _ = validate(capsys, str(path))
+    status, out, _ = validate(capsys, "--lang", "en", str(path))
     assert status == 0 and f"OK {path}" in out
     warned = [line for line in out.splitlines() if line.startswith("  ! warning: ")]
     assert any("escalation.groups.N2-bureautique.headcount" in line for line in warned)
     assert any("level_one.staffing, Monday" in line for line in warned)
+    status, out, _ = validate(capsys, str(path))  # French by default, warnings included
+    warned = [line for line in out.splitlines() if line.startswith("  ! avertissement : ")]
+    assert any("escalation.groups.N2-bureautique.headcount : " in line for line in warned)
+    assert any("level_one.staffing, lundi" in line and "lundis sur" in line for line in warned)
 
 
 def test_a_broken_scenario_lists_its_errors(
