@@ -1,6 +1,7 @@
-"""sim: the CAU simulator — queueing formulas, random durations and arrivals, shifts, the
-level-1 contact centre, the whole-CAU replication that writes event logs, and the
-replications runner with its results store and forecast.
+"""sim: the CAU simulator — scenarios (loaded with their capacity warnings), queueing
+formulas, random durations and arrivals, shifts, the level-1 contact centre, the
+whole-CAU replication that writes event logs, and the replications runner with its
+results store and forecast.
 
 The names below are the package's public API; a test keeps this list and the modules in
 step. The simulator never judges its logs: ``rules.measure`` does.
@@ -13,7 +14,6 @@ from .contact_centre import (
     ContactCentreRun,
     EmailOutcomes,
     simulate_contact_centre,
-    time_average,
 )
 from .distributions import (
     Deterministic,
@@ -28,8 +28,11 @@ from .distributions import (
 )
 from .erlang import ErlangA, ErlangC, agents_needed, erlang_b
 from .forecast import Forecast, ReplicationFigures
-from .replications import Cluster, child_seeds, run_replications
+from .model import Replication, simulate_replication
+from .replications import Cluster, RunResult, child_seeds, run_replications
 from .rng import SOURCES, Streams
+from .scenario import Scenario, ScenarioWarning
+from .scenario_loader import load_scenario
 from .staffing import Shift, Staffing, StaffingSteps, parse_staffing
 from .store import ResultStore
 
@@ -49,8 +52,12 @@ __all__ = [
     "Forecast",
     "Gamma",
     "Lognormal",
+    "Replication",
     "ReplicationFigures",
     "ResultStore",
+    "RunResult",
+    "Scenario",
+    "ScenarioWarning",
     "Shift",
     "Staffing",
     "StaffingSteps",
@@ -60,10 +67,11 @@ __all__ = [
     "child_seeds",
     "distribution_from_spec",
     "erlang_b",
+    "load_scenario",
     "nhpp_arrivals",
     "parse_distribution",
     "parse_staffing",
     "run_replications",
     "simulate_contact_centre",
-    "time_average",
+    "simulate_replication",
 ]

@@ -11,7 +11,7 @@ PUBLIC = {
     "nhpp_arrivals": "arrivals",
     "CallOutcomes": "contact_centre", "ContactCentre": "contact_centre",
     "ContactCentreRun": "contact_centre", "EmailOutcomes": "contact_centre",
-    "simulate_contact_centre": "contact_centre", "time_average": "contact_centre",
+    "simulate_contact_centre": "contact_centre",
     "Deterministic": "distributions", "Distribution": "distributions",
     "Empirical": "distributions", "Exponential": "distributions", "Gamma": "distributions",
     "Lognormal": "distributions", "Weibull": "distributions",
@@ -22,7 +22,10 @@ PUBLIC = {
     "parse_staffing": "staffing",
     "Forecast": "forecast", "ReplicationFigures": "forecast",
     "Cluster": "replications", "child_seeds": "replications", "run_replications": "replications",
+    "RunResult": "replications",
     "ResultStore": "store",
+    "Scenario": "scenario", "ScenarioWarning": "scenario", "load_scenario": "scenario_loader",
+    "Replication": "model", "simulate_replication": "model",
 }
 
 
