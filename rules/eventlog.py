@@ -384,12 +384,18 @@ class ReadReport:
     """
 
     source: str
-    rows_read: int
     rows_kept: int
-    rows_rejected: int
     tickets: int
     events: int
     rejects: pd.DataFrame = field(repr=False)
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rejects)
+
+    @property
+    def rows_read(self) -> int:
+        return self.rows_kept + self.rows_rejected
 
     def write_rejects(self, path: str | Path) -> None:
         """The rejected rows as CSV (written atomically)."""
@@ -525,9 +531,7 @@ def _split(
     log = EventLog(kept)
     log.report = ReadReport(
         source=source,
-        rows_read=len(frame),
         rows_kept=len(kept),
-        rows_rejected=int(bad.sum()),
         tickets=int(kept["id"].nunique()),
         events=len(kept),
         rejects=rejects,

@@ -561,8 +561,7 @@ def import_source(
     rejects.insert(0, "reason", reasons[bad].astype(str))
     rejects.insert(0, "row", rows[bad])
     report = ReadReport(
-        source=str(path), rows_read=n, rows_kept=int(n - bad.sum()),
-        rows_rejected=int(bad.sum()), tickets=int(kept["id"].nunique()),
+        source=str(path), rows_kept=int(n - bad.sum()), tickets=int(kept["id"].nunique()),
         events=len(kept), rejects=rejects,
     )
     return EventLog(kept, report)
