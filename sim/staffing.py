@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -114,14 +114,10 @@ class Staffing:
         while day <= last:
             if working_day is None or working_day(day):
                 midnight = datetime.combine(day, time())
-                for shift in self.shifts:
-                    if day.weekday() not in shift.days:
-                        continue
-                    for low, high in shift.on_duty():
-                        for offset, change in ((low, shift.headcount), (high, -shift.headcount)):
-                            local = (midnight + timedelta(seconds=offset)).replace(tzinfo=tz)
-                            instants.append(local.astimezone(UTC).timestamp())
-                            changes.append(change)
+                for offset, change in self._changes(day.weekday()):
+                    local = (midnight + timedelta(seconds=offset)).replace(tzinfo=tz)
+                    instants.append(local.astimezone(UTC).timestamp())
+                    changes.append(change)
             day += timedelta(days=1)
         times = np.asarray(instants)
         order = np.argsort(times, kind="stable")
@@ -132,6 +128,15 @@ class Staffing:
         keep = (times > start) & (times < end)
         start_level = level[before][-1]
         return StaffingSteps(np.r_[start, times[keep]], np.r_[start_level, level[keep]])
+
+    def _changes(self, weekday: int) -> Iterator[tuple[int, int]]:
+        """(local seconds from midnight, change in agents on duty) of the shifts that work
+        on ``weekday``: each stretch on duty adds its headcount, then takes it away."""
+        for shift in self.shifts:
+            if weekday in shift.days:
+                for low, high in shift.on_duty():
+                    yield low, shift.headcount
+                    yield high, -shift.headcount
 
 
 # -- declarative form ----------------------------------------------------------------------
