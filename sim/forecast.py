@@ -10,7 +10,7 @@ Wilson 95 % interval, because with 20 replications that share is itself uncertai
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,8 @@ MONTHLY_COLUMNS: tuple[str, ...] = (
 )
 OPERATIONS_COLUMNS: tuple[str, ...] = ("month", "figure", "group", "value")
 HALFHOUR_COLUMNS: tuple[str, ...] = ("halfhour", "offered", "counted", "met")
+# Monthly rows of the same replication measured against another rule pack (a variant).
+VARIANT_COLUMNS: tuple[str, ...] = ("variant", *MONTHLY_COLUMNS)
 
 # Operational figures, in report order; `backlog` is per resolver group, the rest per month.
 FIGURES: tuple[str, ...] = ("offered", "answered", "abandoned", "asa", "occupancy", "backlog")
@@ -48,6 +50,8 @@ class ReplicationFigures:
     monthly: pd.DataFrame  # MONTHLY_COLUMNS, the measurement's monthly rows
     operations: pd.DataFrame  # OPERATIONS_COLUMNS, long format; group "" unless backlog
     halfhours: pd.DataFrame  # HALFHOUR_COLUMNS, answer-time counts per half-hour of the week
+    # VARIANT_COLUMNS: the event log measured against other targets (none unless asked)
+    variants: pd.DataFrame = field(default_factory=lambda: _empty(VARIANT_COLUMNS))
 
 
 @dataclass(frozen=True)
@@ -183,15 +187,18 @@ def forecast(monthly: pd.DataFrame, operations: pd.DataFrame, halfhours: pd.Data
     )
 
 
-def compliance_forecast(monthly: pd.DataFrame) -> pd.DataFrame:
+def compliance_forecast(
+    monthly: pd.DataFrame, keys: tuple[str, ...] = ("month", "target")
+) -> pd.DataFrame:
     """Per month per target: mean compliance, 95 % CI, goal, P(meet goal) and its interval.
 
     A replication in which a target counted nothing that month has no compliance and
     takes part in neither the mean nor P(meet goal); `replications` says how many did.
-    Months in which nothing at all was counted are left out.
+    Months in which nothing at all was counted are left out. ``keys`` are the grouping
+    columns (add ``variant`` for rows measured against several rule packs).
     """
     rows = []
-    for (month, target), group in monthly.groupby(["month", "target"], sort=False):
+    for values, group in monthly.groupby(list(keys), sort=False):
         n, mean, low, high = mean_interval(group["compliance"])
         low, high = max(low, 0.0), min(high, 1.0)  # a share: the t-interval is cut to [0, 1]
         judged = group["goal_met"].dropna().astype(bool)
@@ -199,8 +206,7 @@ def compliance_forecast(monthly: pd.DataFrame) -> pd.DataFrame:
         p_low, p_high = wilson_interval(met, len(judged))
         rows.append(
             {
-                "month": month,
-                "target": target,
+                **dict(zip(keys, values, strict=True)),
                 "kind": group["kind"].iloc[0],
                 "replications": n,
                 "compliance": mean,
@@ -214,7 +220,8 @@ def compliance_forecast(monthly: pd.DataFrame) -> pd.DataFrame:
                 "breached_open": float(group["breached_open"].mean()),
             }
         )
-    frame = pd.DataFrame(rows, columns=list(_COMPLIANCE_COLUMNS))
+    columns = [*keys, *(c for c in _COMPLIANCE_COLUMNS if c not in keys)]
+    frame = pd.DataFrame(rows, columns=columns)
     # A month in which no target counted anything lies outside the horizon (a warm-up's
     # spill-over): nothing is predicted for it.
     judged = frame.groupby("month")["replications"].transform("max") > 0

@@ -6,10 +6,16 @@ same scenario and seed give the same numbers in one process, in a process pool, 
 Dask cluster. Workers return small :class:`~sim.forecast.ReplicationFigures`; only this
 process writes the results store, one replication at a time, so an interrupted run
 resumes with the replications that are missing.
+
+Targets do not change the simulation, only its measurement: a run may name target
+:class:`Variant` packs (the rule pack with other thresholds or goals), against which every
+replication's event log is measured again in the worker, so one set of replications
+judges many candidate targets at once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import pickle
 import time
@@ -20,13 +26,30 @@ from functools import partial
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from rules.errors import CauError
 from rules.measure import measure
 
-from .forecast import Forecast, ReplicationFigures, forecast, replication_figures
+from .forecast import (
+    VARIANT_COLUMNS,
+    Forecast,
+    ReplicationFigures,
+    forecast,
+    replication_figures,
+)
 from .model import simulate_replication
 from .store import ResultStore
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Another rule pack to measure each replication against (e.g. P3 in 8 h at 85 %),
+    named ``name``; only the monthly rows of ``targets`` (target ids) are kept."""
+
+    name: str
+    pack: Any  # rules.pack.RulePack
+    targets: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -37,6 +60,7 @@ class ReplicationTask:
     seed: np.random.SeedSequence
     scenario: Any  # sim.scenario.Scenario
     pack: Any  # rules.pack.RulePack (with the scenario's target overrides applied)
+    variants: tuple[Variant, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,11 +97,14 @@ class Cluster:
 
 @dataclass(frozen=True)
 class RunResult:
-    """A finished run: the forecast over replications 0…n-1 and what this call computed."""
+    """A finished run: the forecast over replications 0…n-1 and what this call computed;
+    ``variants`` holds the per-replication rows of the run's variants (VARIANT_COLUMNS
+    and `replication`), for :func:`sim.forecast.compliance_forecast` by variant."""
 
     forecast: Forecast
     computed: int
     reused: int
+    variants: pd.DataFrame
 
 
 def child_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:
@@ -95,11 +122,14 @@ def run_replications(
     cluster: Cluster | None = None,
     replicate: Replicate | None = None,
     on_finished: Callable[[ReplicationOutcome], None] | None = None,
+    variants: tuple[Variant, ...] = (),
 ) -> RunResult:
     """Run the replications the store lacks, store each as it finishes, then aggregate.
 
     ``replicate`` turns a task into figures; it must be a module-level function so that
-    it can be sent to other processes (default: :func:`replicate_scenario`).
+    it can be sent to other processes (default: :func:`replicate_scenario`). Each
+    replication is also measured against every one of ``variants``; the store must be
+    one of a run with the same variants (its ``scenario_hash`` should say so).
     """
     if replications < 1:
         raise CauError(f"--replications must be at least 1, found {replications}")
@@ -109,7 +139,7 @@ def run_replications(
     replicate = replicate or replicate_scenario
     done = store.finished()
     tasks = [
-        ReplicationTask(i, child, scenario, pack)
+        ReplicationTask(i, child, scenario, pack, variants)
         for i, child in enumerate(child_seeds(seed, replications))
         if i not in done
     ]
@@ -122,20 +152,35 @@ def run_replications(
         forecast=forecast(stored.monthly, stored.operations, stored.halfhours),
         computed=len(tasks),
         reused=replications - len(tasks),
+        variants=stored.variants,
     )
 
 
 def replicate_scenario(task: ReplicationTask) -> ReplicationFigures:
-    """Simulate one replication, measure its event log with the rule pack, summarise it."""
+    """Simulate one replication, measure its event log with the rule pack (and with each
+    variant of the task), summarise it."""
     replication = simulate_replication(task.scenario, task.pack, task.seed)
     measurement = measure(replication.log, task.pack)
-    return replication_figures(
+    figures = replication_figures(
         measurement.monthly,
         measurement.calls,
         replication.monitors,
         replication.backlog,
         zone=measurement.zone,
     )
+    if not task.variants:
+        return figures
+    return dataclasses.replace(figures, variants=measure_variants(replication.log, task.variants))
+
+
+def measure_variants(log: Any, variants: tuple[Variant, ...]) -> pd.DataFrame:
+    """The monthly rows of each variant's targets, the event log measured with its pack."""
+    frames = []
+    for variant in variants:
+        monthly = measure(log, variant.pack).monthly
+        kept = monthly[monthly["target"].isin(variant.targets)]
+        frames.append(kept.assign(variant=variant.name))
+    return pd.concat(frames, ignore_index=True).loc[:, list(VARIANT_COLUMNS)]
 
 
 def timed(replicate: Replicate, task: ReplicationTask) -> ReplicationOutcome:

@@ -1,10 +1,11 @@
 """The results store: one embedded SQLite file per run, written as replications finish.
 
 Each finished replication is saved in one transaction (its monthly measurement rows,
-operational figures, half-hour counts, and its seed), so a run that is interrupted keeps
-everything that finished and resumes with only the missing replications. A store
-belongs to one scenario (by fingerprint) and one seed; opening it for another is refused,
-because mixing replications of different runs would silently corrupt a forecast.
+operational figures, half-hour counts, the rows of its target variants, and its seed),
+so a run that is interrupted keeps everything that finished and resumes with only the
+missing replications. A store belongs to one scenario (by fingerprint) and one seed;
+opening it for another is refused, because mixing replications of different runs would
+silently corrupt a forecast.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from .forecast import (
     HALFHOUR_COLUMNS,
     MONTHLY_COLUMNS,
     OPERATIONS_COLUMNS,
+    VARIANT_COLUMNS,
     ReplicationFigures,
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: the `variants` table
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS run (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -55,12 +57,19 @@ CREATE TABLE IF NOT EXISTS halfhours (
     halfhour INTEGER NOT NULL, offered INTEGER NOT NULL,
     counted INTEGER NOT NULL, met INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS variants (
+    replication INTEGER NOT NULL REFERENCES replications, variant TEXT NOT NULL,
+    month TEXT NOT NULL, target TEXT NOT NULL, kind TEXT NOT NULL,
+    counted INTEGER NOT NULL, met INTEGER NOT NULL, compliance REAL, goal REAL NOT NULL,
+    goal_met INTEGER, margin REAL, breached_open INTEGER NOT NULL
+);
 """
 
 _TABLES: dict[str, tuple[str, ...]] = {
     "monthly": MONTHLY_COLUMNS,
     "operations": OPERATIONS_COLUMNS,
     "halfhours": HALFHOUR_COLUMNS,
+    "variants": VARIANT_COLUMNS,
 }
 
 
@@ -84,6 +93,7 @@ class StoredFigures:
     monthly: pd.DataFrame
     operations: pd.DataFrame
     halfhours: pd.DataFrame
+    variants: pd.DataFrame  # monthly rows per target variant (empty unless the run had some)
 
 
 class ResultStore:
@@ -148,7 +158,7 @@ class ResultStore:
                 "INSERT INTO replications VALUES (?, ?, ?, ?, ?)",
                 (index, str(seed.entropy), repr(tuple(seed.spawn_key)), seconds, time.time()),
             )
-            frames = (figures.monthly, figures.operations, figures.halfhours)
+            frames = (figures.monthly, figures.operations, figures.halfhours, figures.variants)
             for (table, columns), frame in zip(_TABLES.items(), frames, strict=True):
                 values = [
                     (index, *(_plain(v) for v in row))
@@ -179,13 +189,15 @@ class ResultStore:
                 f"(SELECT replication FROM wanted) ORDER BY replication, rowid",
                 self._db,
             )
-        monthly = frames["monthly"]
-        # SQLite has no boolean and no NA-aware integer: give the contract's types back.
-        monthly["goal_met"] = (
-            monthly["goal_met"].map({1: True, 0: False}, na_action="ignore").astype("boolean")
+        for monthly in (frames["monthly"], frames["variants"]):
+            # SQLite has no boolean and no NA-aware integer: give the contract's types back.
+            monthly["goal_met"] = (
+                monthly["goal_met"].map({1: True, 0: False}, na_action="ignore").astype("boolean")
+            )
+            monthly["compliance"] = monthly["compliance"].astype("float64")
+        return StoredFigures(
+            frames["monthly"], frames["operations"], frames["halfhours"], frames["variants"]
         )
-        monthly["compliance"] = monthly["compliance"].astype("float64")
-        return StoredFigures(frames["monthly"], frames["operations"], frames["halfhours"])
 
 
 def _plain(value: object) -> object:
