@@ -1,0 +1,237 @@
+"""``cau targets SCENARIO --target P3 --thresholds 8h,10h,12h --goals 80%,85%,90%``.
+
+The manager's question: which target levels can be promised with today's staff? The
+scenario is simulated once per replication (seeded as ``cau simulate``), and each
+replication's event log is measured against every candidate level; the report gives, per
+month, the predicted compliance of each threshold and the probability of meeting each
+goal, the current level starred. With ``--out DIR``: CSV, JSON and one heat-map per target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from rules.errors import CauError
+from rules.eventlog import make_directory
+from rules.units import DURATION_EXAMPLE, PERCENT_EXAMPLE, parse_duration, parse_percent
+from sim.replications import Cluster, run_replications
+from sim.scenario_loader import load_scenario
+from sim.store import ResultStore
+from sim.target_grid import TargetGrid, grid_forecast, grid_variants, target_grid
+
+from . import i18n, options, targets_report
+from .cmd_simulate import run_fingerprint
+from .scenario_summary import warning_text
+
+i18n.register(
+    {
+        "tg_run": {
+            "fr": "{scenario} : {replications} réplications, germe {seed}, "
+            "{variants} niveaux de cible mesurés sur chacune "
+            "({computed} calculées, {reused} reprises du stockage {store})",
+            "en": "{scenario}: {replications} replications, seed {seed}, "
+            "{variants} target levels measured on each "
+            "({computed} computed, {reused} taken from the store {store})",
+        },
+    }
+)
+
+
+def listed(parse: Callable[[str], float], example: str) -> Callable[[str], list[float]]:
+    """An argument type: comma-separated values, each read by ``parse``."""
+
+    def read(text: str) -> list[float]:
+        values = []
+        for part in text.split(","):
+            try:
+                values.append(parse(part.strip()))
+            except ValueError:
+                raise argparse.ArgumentTypeError(
+                    f'expected a comma-separated list of {example}, found "{part.strip()}"'
+                ) from None
+        return values
+
+    return read
+
+
+@dataclass
+class Candidates:
+    """One ``--target`` and the levels given after it (before the next ``--target``)."""
+
+    key: str
+    thresholds: list[float] = field(default_factory=list)
+    goals: list[float] = field(default_factory=list)
+
+
+class TargetAction(argparse.Action):
+    """``--target KEY`` opens a group; ``--thresholds`` and ``--goals`` fill the last one."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        groups: list[Candidates] = list(getattr(namespace, "groups", None) or [])
+        if self.dest == "target":
+            groups.append(Candidates(values))
+        elif not groups:
+            parser.error(f"{option_string} comes after the --target it is for")
+        else:
+            getattr(groups[-1], self.dest).extend(values)
+        namespace.groups = groups
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "targets",
+        help="which target levels can be promised: thresholds × goals, P(goal met)",
+        description="Simulate a scenario N times and judge every replication against "
+        "candidate thresholds and goals of a target: per month, the predicted compliance "
+        "of each threshold (mean, 95 %% CI) and the probability of meeting each goal "
+        "(share of replications, Wilson interval). Repeat --target, each followed by "
+        "its own --thresholds and --goals, to judge several targets.",
+    )
+    parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    parser.add_argument(
+        "--target",
+        action=TargetAction,
+        required=True,
+        metavar="TARGET",
+        help="target id (retablissement-p3) or priority code (P3); may be repeated, "
+        "each followed by its own --thresholds and --goals",
+    )
+    parser.add_argument(
+        "--thresholds",
+        action=TargetAction,
+        type=listed(parse_duration, DURATION_EXAMPLE),
+        metavar="LIST",
+        help="candidate thresholds of the --target before, e.g. 8h,10h,12h "
+        "(the current one is always added)",
+    )
+    parser.add_argument(
+        "--goals",
+        action=TargetAction,
+        type=listed(parse_percent, PERCENT_EXAMPLE),
+        metavar="LIST",
+        help="candidate goals of the --target before, e.g. 80%%,85%%,90%% "
+        "(the current one is always added)",
+    )
+    parser.add_argument(
+        "--replications",
+        "-n",
+        type=options.whole_number(1),
+        default=20,
+        metavar="N",
+        help="number of replications (default: 20)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=options.whole_number(0, "a seed"),
+        default=1,
+        metavar="S",
+        help="seed of the run; the same seed gives the same numbers (default: 1)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=options.whole_number(1),
+        default=os.cpu_count() or 1,
+        metavar="K",
+        help="worker processes (default: one per CPU)",
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="write CSV, JSON and heat-maps into DIR"
+    )
+    parser.add_argument(
+        "--store",
+        metavar="FILE",
+        help="SQLite file keeping finished replications, to resume an interrupted run "
+        "(default: one per scenario version, levels and seed in DIR, or none without --out)",
+    )
+    options.add_lang(parser, "the report, the plots and the warnings")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    scenario, pack = load_scenario(args.scenario)
+    grids: list[TargetGrid] = [
+        target_grid(pack, group.key, group.thresholds, group.goals) for group in args.groups
+    ]
+    if len({g.target for g in grids}) < len(grids):
+        raise CauError("a target is named twice: give each --target once")
+    for warning in scenario.warnings:
+        print(f"{args.scenario}: {warning_text(warning, args.lang)}", file=sys.stderr)
+    if args.out is not None:  # before running: a bad --out must not waste the run
+        make_directory(args.out)
+    variants = grid_variants(pack, grids)
+    digest = hashlib.sha256(run_fingerprint(scenario, pack).encode())
+    digest.update("\n".join(v.name for v in variants).encode())
+    run_hash = digest.hexdigest()
+    store_path = args.store
+    if store_path is None:
+        store_path = (
+            args.out / f"targets-{run_hash[:12]}-seed{args.seed}.sqlite"
+            if args.out is not None
+            else ":memory:"
+        )
+    with ResultStore(store_path, scenario_hash=run_hash, seed=args.seed) as store:
+        already = len(store.finished() & set(range(args.replications)))
+        with tqdm(
+            total=args.replications,
+            initial=already,
+            unit=" rép" if args.lang == "fr" else " rep",
+            file=sys.stderr,
+            disable=args.quiet or not sys.stderr.isatty(),
+        ) as bar:
+            result = run_replications(
+                scenario,
+                pack,
+                replications=args.replications,
+                seed=args.seed,
+                store=store,
+                cluster=Cluster(workers=args.workers),
+                on_finished=lambda _: bar.update(),
+                variants=variants,
+            )
+    lang = args.lang
+    print(
+        i18n.message(
+            "tg_run",
+            lang,
+            scenario=scenario.name,
+            replications=args.replications,
+            seed=args.seed,
+            variants=len(variants),
+            computed=result.computed,
+            reused=result.reused,
+            store=store_path,
+        )
+    )
+    print()
+    grid = grid_forecast(result.variants, grids)
+    names = {t.id: t.name.get(lang) for t in pack.targets}
+    targets_report.print_report(grid, grids, lang, lambda t: names.get(t, t), sys.stdout)
+    if args.out is not None:
+        meta = {
+            "scenario": scenario.name,
+            "scenario_file": scenario.source,
+            "rule_pack": pack.source,
+            "seed": args.seed,
+            "replications": args.replications,
+            "run_hash": run_hash,
+        }
+        targets_report.write_report(args.out, grid, grids, meta, names, lang)
+        print()
+        print(i18n.message("sim_written", lang, out=args.out))
+    return 0
