@@ -7,7 +7,7 @@ from __future__ import annotations
 from rules.pack import RulePack
 from sim.capacity import TEXTS, WEEKS, WHERE, wording
 from sim.demand import horizon_bounds
-from sim.scenario import Scenario, ScenarioWarning
+from sim.scenario import ResolverGroup, Scenario, ScenarioWarning
 
 from .formats import number, percent
 from .i18n import message, register
@@ -33,8 +33,8 @@ FRENCH: dict[str, tuple[str, str]] = {
     ),
     "group_overload": (
         "{offered} h de travail offertes en {month} (billets acheminés × temps de travail "
-        "moyen) pour {headcount} personnes × {hours} heures d'ouverture = {capacity} h "
-        "(utilisation {utilisation})",
+        "effectif moyen, attentes exclues) pour {headcount} personnes × {hours} heures "
+        "d'ouverture = {capacity} h (utilisation {utilisation})",
         "sa réserve grandit sans limite : au moins {people} personnes la porteraient",
     ),
 }
@@ -70,8 +70,13 @@ register({
         "en": "Level 1 ({group}): up to {peak} agents on duty, {hours} agent-hours a week",
     },
     "scenario_groups": {"fr": "Groupes de résolution :", "en": "Resolver groups:"},
-    "scenario_group": {"fr": "{name} (niveau {level}, {headcount} pers., {on_call} de garde)",
-                       "en": "{name} (level {level}, {headcount} people, {on_call} on call)"},
+    "scenario_group": {"fr": "{name} (niveau {level}, {headcount} personnes, {on_call} de "
+                             "garde{holds})",
+                       "en": "{name} (level {level}, {headcount} people, {on_call} on call"
+                             "{holds})"},
+    # The share of each priority's tickets put on hold (no one busy, the clock running).
+    "scenario_holds": {"fr": ", en attente d'un tiers : {shares}",
+                       "en": ", on hold with others: {shares}"},
     "scenario_warnings": {"fr": "{warnings} avertissement(s), {notes} note(s) de capacité",
                           "en": "{warnings} capacity warning(s), {notes} note(s)"},
 })
@@ -97,7 +102,7 @@ def summarise_scenario(scenario: Scenario, pack: RulePack, lang: str) -> str:
     agents = level_one.staffing.steps(start, end, pack.zone).half_hourly(start, end)["agents"]
     groups = " · ".join(
         message("scenario_group", lang, name=g.name, level=g.level, headcount=g.headcount,
-                on_call=g.on_call)
+                on_call=g.on_call, holds=_holds(g, lang))
         for g in scenario.escalation.groups.values())
     warnings = [w for w in scenario.warnings if w.severity == "warning"]
     lines = [
@@ -113,6 +118,13 @@ def summarise_scenario(scenario: Scenario, pack: RulePack, lang: str) -> str:
         *(f"  {_mark(w)} {warning_text(w, lang)}" for w in scenario.warnings),
     ]
     return "\n".join(lines)
+
+
+def _holds(group: ResolverGroup, lang: str) -> str:
+    """", on hold with others: P3 72 % · P4 66 %", or nothing for a group without holds."""
+    shares = [f"{code} {percent(hold.probability, lang, 0)}"
+              for code, hold in group.hold.items() if hold.probability > 0]
+    return message("scenario_holds", lang, shares=" · ".join(shares)) if shares else ""
 
 
 def warning_text(warning: ScenarioWarning, lang: str) -> str:

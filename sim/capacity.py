@@ -4,9 +4,10 @@ Distributions know their mean, so a scenario can be judged before it is simulate
 level 1 per half-hour of the week (calls' Erlangs — arrival rate × mean handling time
 including after-call work — against agents on duty; Erlang C for the answer-time
 target), level 1 per month (calls and e-mails together against agent time), and each
-resolver group per month (tickets routed to it × mean work time against headcount ×
-open hours). The result is a list of :class:`ScenarioWarning` — the file stays valid:
-a planner may well want to see a scenario that fails.
+resolver group per month (tickets routed to it × mean hands-on work time against
+headcount × open hours: a hold occupies nobody, so it is left out). The result is a
+list of :class:`ScenarioWarning` — the file stays valid: a planner may well want to see
+a scenario that fails.
 
 These are first answers, not predictions: Erlang C ignores abandonment (pessimistic
 there) and the expected tickets ignore calls abandoned before an agent answers them.
@@ -62,7 +63,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the e-mail backlog grows without bound: add agents or shifts",
     ),
     "group_overload": (
-        "{offered} h of work offered in {month} (tickets routed × mean work time) for "
+        "{offered} h of work offered in {month} (tickets routed × mean hands-on work time, "
+        "holds left out) for "
         "{headcount} people × {hours} open hours = {capacity} h (utilisation {utilisation})",
         "its backlog grows without bound: at least {people} people would carry it",
     ),
@@ -298,8 +300,9 @@ def _resolver_groups(load: _Load, scenario: Scenario, pack: RulePack
 
 
 def _group_work(load: _Load, scenario: Scenario, pack: RulePack) -> dict[str, np.ndarray]:
-    """Expected work time (s) offered to each resolver group per month of the horizon:
-    escalated incidents, their level-3 share, reopened work, outages and the backlog."""
+    """Expected hands-on work time (s) offered to each resolver group per month of the
+    horizon: escalated incidents, their level-3 share, reopened work, outages and the
+    backlog (holds occupy nobody: not counted)."""
     demand, esc, level_one = scenario.demand, scenario.escalation, scenario.level_one
     months = load.months
     month = months.index(load.starts)

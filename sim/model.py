@@ -31,7 +31,7 @@ from .demand import (
     rate_grid,
 )
 from .distributions import Distribution
-from .resolvers import ResolverTeam, next_open
+from .resolvers import ResolverTeam, after_open_time, next_open
 from .rng import Streams
 from .scenario import Scenario
 
@@ -91,11 +91,13 @@ class _Ticket:
     rank: int
     group: str
     attrs: tuple[str, str, str]  # channel, option, service
-    work: float
+    work: float  # hands-on work in its level-2 group (a person busy)
     wait: float  # waiting on the user (0: none)
-    split: float  # share of the work done before the wait
+    split: float  # share of each group's work done before the wait and the hold
     level3: str  # group it goes on to ("" if none)
     work3: float
+    hold: float  # on hold in its level-2 group, nobody busy (0: none)
+    hold3: float  # on hold in its level-3 group
     reopen: float  # delay from resolution to reopening (0: not reopened)
     rework: float
 
@@ -259,12 +261,19 @@ def _plan(
     up = rngs["escalation"].random(n) < p3
     for i in np.flatnonzero(up):
         level3[i] = esc.groups[groups[i]].escalate_to or ""
-    for column, names in ((work, groups), (work3, level3)):
+    hold, hold3 = np.zeros(n), np.zeros(n)
+    for column, held, names in ((work, hold, groups), (work3, hold3, level3)):
         for name in sorted(set(names) - {""}):  # sorted: set order varies by process
-            for code, dist in esc.groups[name].work.items():
+            group = esc.groups[name]
+            for code, dist in group.work.items():
                 mask = (names == name) & (priorities == code)
                 if mask.any():
                     column[mask] = dist.sample(rngs["work"], int(mask.sum()))
+            for code, on_hold in group.hold.items():
+                mask = names == name
+                mask[mask] = (priorities[mask] == code) & (
+                    rngs["hold"].random(int(mask.sum())) < on_hold.probability)
+                held[mask] = on_hold.duration.sample(rngs["hold"], int(mask.sum()))
     wait, split = np.zeros(n), rngs["waiting"].random(n)
     if esc.waiting is not None:
         waits = rngs["waiting"].random(n) < esc.waiting.probability
@@ -278,7 +287,8 @@ def _plan(
     return [
         _Ticket(str(ids[i]), float(times[i]), ranks[priorities[i]], str(groups[i]), attrs[i],
                 float(work[i]), float(wait[i]), float(split[i]), str(level3[i]),
-                float(work3[i]), float(reopen[i]), float(rework[i]))
+                float(work3[i]), float(hold[i]), float(hold3[i]), float(reopen[i]),
+                float(rework[i]))
         for i in range(n)
     ]
 
@@ -294,9 +304,10 @@ def _resolve(
     codes = pack.priority_codes
     around_clock = [i + 1 for i, c in enumerate(codes)
                     if pack.calendar(pack.resolution_target(c).calendar).always_open]
-    teams = {}
+    teams, hours = {}, {}
     for name, group in esc.groups.items():
         opens, closes = pack.calendar(group.calendar).open_intervals(begin, end)
+        hours[name] = (opens, closes)
         teams[name] = ResolverTeam(env, name, group.headcount, group.on_call, opens, closes,
                                    around_clock=around_clock, preempting=(1,))
     waiting = None
@@ -313,25 +324,36 @@ def _resolve(
 
         if t.time > env.now:
             yield env.timeout(t.time - env.now)
+        def stay(group: str, work: float, hold: float, wait: float
+                 ) -> Generator[simpy.Event, Any, None]:
+            """Hands-on work in ``group``; when the user is asked (``wait``) or the ticket
+            is put on hold, the work is split around them (the user's reply first)."""
+            team = teams[group]
+            if wait <= 0 and hold <= 0:
+                yield from team.serve(t.rank, work)
+                return
+            yield from team.serve(t.rank, work * t.split)
+            if wait > 0 and waiting is not None:
+                level = str(esc.groups[group].level)
+                write("waiting_start", level=level, group=group)
+                reply = next_open(waiting[0], waiting[1], env.now + wait)
+                yield env.timeout(reply - env.now)
+                write("waiting_end", level=level, group=group)
+            if hold > 0:  # nobody busy, the clock running: no event to log
+                resumed = (env.now + hold if t.rank in around_clock
+                           else after_open_time(*hours[group], env.now, hold))
+                yield env.timeout(resumed - env.now)
+            yield from team.serve(t.rank, work * (1.0 - t.split))
+
         stays[t.id] = (t.group, env.now)
-        team = teams[t.group]
-        first_level = str(esc.groups[t.group].level)
-        if t.wait > 0 and waiting is not None:
-            yield from team.serve(t.rank, t.work * t.split)
-            write("waiting_start", level=first_level, group=t.group)
-            reply = next_open(waiting[0], waiting[1], env.now + t.wait)
-            yield env.timeout(reply - env.now)
-            write("waiting_end", level=first_level, group=t.group)
-            yield from team.serve(t.rank, t.work * (1.0 - t.split))
-        else:
-            yield from team.serve(t.rank, t.work)
-        level = first_level
+        yield from stay(t.group, t.work, t.hold, t.wait)
+        team, level = teams[t.group], str(esc.groups[t.group].level)
         if t.level3:
             held.append((t.group, stays[t.id][1], env.now))
             stays[t.id] = (t.level3, env.now)
             team, level = teams[t.level3], "3"
             write("assigned", "3", "3", t.level3)
-            yield from team.serve(t.rank, t.work3)
+            yield from stay(t.level3, t.work3, t.hold3, 0.0)
         holder = stays.pop(t.id)
         held.append((holder[0], holder[1], env.now))
         write("resolved", level=level, group=holder[0])
@@ -393,7 +415,7 @@ def _outage_ticket(scenario: Scenario, pack: RulePack, k: int, log: _Log) -> _Ti
         log.add(tid, at, event, value, "", option, outage.service, level, group)
     rank = pack.priority_codes.index(outage.priority) + 1
     return _Ticket(tid, at, rank, group, ("", option, outage.service), outage.duration,
-                   0.0, 0.0, "", 0.0, 0.0, 0.0)
+                   0.0, 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def _drop_warmup(frame: pd.DataFrame, start: float) -> pd.DataFrame:

@@ -155,3 +155,12 @@ def next_open(opens: np.ndarray, closes: np.ndarray, t: float) -> float:
     """The first instant at or after ``t`` inside an open interval (inf if none)."""
     k = int(np.searchsorted(closes, t, side="right"))
     return max(t, float(opens[k])) if k < len(opens) else float("inf")
+
+
+def after_open_time(opens: np.ndarray, closes: np.ndarray, t: float, seconds: float) -> float:
+    """The instant when ``seconds`` of open time have passed since ``t`` (inf if the
+    intervals end first): where a hold measured in business time ends."""
+    k = int(np.searchsorted(closes, t, side="right"))
+    spans = np.cumsum(closes[k:] - np.maximum(opens[k:], t))
+    j = int(np.searchsorted(spans, seconds, side="left"))
+    return float(closes[k + j] - (spans[j] - seconds)) if j < len(spans) else float("inf")

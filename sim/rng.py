@@ -18,7 +18,7 @@ import numpy as np
 # The random sources of the simulator; each gets its own independent stream.
 SOURCES: tuple[str, ...] = (
     "arrivals", "reasons", "handling", "after_call", "patience", "emails", "email_handling",
-    "escalation", "first_contact", "work", "waiting", "reopen", "backlog",
+    "escalation", "first_contact", "work", "waiting", "reopen", "backlog", "hold",
 )
 
 

@@ -152,19 +152,38 @@ class LevelOne:
 
 
 @dataclass(frozen=True)
+class Hold:
+    """A ticket on hold in a resolver group: waiting on something other than the user
+    (another team, a vendor, a change window, parts) while nobody works on it and the SLA
+    clock keeps running. With ``probability`` a ticket is held once for a draw of
+    ``duration``: open time of the group's calendar for priorities worked in business
+    hours, elapsed time for those worked around the clock (as hands-on work is)."""
+
+    probability: float
+    duration: Distribution
+
+    @property
+    def mean(self) -> float:
+        """Expected hold per ticket, held or not (seconds)."""
+        return self.probability * self.duration.mean
+
+
+@dataclass(frozen=True)
 class ResolverGroup:
-    """A level-2 or level-3 team: ``headcount`` during its ``calendar``'s hours (the only
-    hours it works P3–P5), ``on_call`` people outside them for P1–P2, work time per
-    priority, and where it sends what it cannot solve."""
+    """A level-2 or level-3 team: ``headcount`` people during its ``calendar``'s hours (the
+    only hours it works P3–P5), ``on_call`` people outside them for P1–P2, hands-on work
+    per priority (a person busy), holds per priority (nobody busy, the clock running),
+    and where it sends what it cannot solve."""
 
     name: str
     level: int
     headcount: int
     on_call: int
     calendar: str
-    work: Mapping[str, Distribution]  # priority code → work time
+    work: Mapping[str, Distribution]  # priority code → hands-on work time
     escalate_to: str | None = None
     escalate_probability: float = 0.0
+    hold: Mapping[str, Hold] = field(default_factory=dict)  # priority code → hold (absent: none)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from .scenario import (
     ContactReason,
     Demand,
     Escalation,
+    Hold,
     Horizon,
     IncidentMix,
     InitialBacklog,
@@ -543,7 +544,8 @@ def _escalation(node: Node, pack: RulePack) -> Escalation | None:
 
 def _group(name: str, node: Node, pack: RulePack, names: tuple[str, ...]
            ) -> ResolverGroup | None:
-    if not _section(node, ("level", "headcount", "calendar", "work"), ("on_call", "escalate")):
+    if not _section(node, ("level", "headcount", "calendar", "work"),
+                    ("on_call", "escalate", "hold")):
         return None
     level = _read(node, "level", lambda n: n.number(low=2, high=3, integer=True))
     headcount = _read(node, "headcount", lambda n: n.number(low=1, integer=True))
@@ -559,13 +561,31 @@ def _group(name: str, node: Node, pack: RulePack, names: tuple[str, ...]
         if e.mapping(required=("to", "probability")):
             to = _named(e["to"], [n for n in names if n != name], "another declared group:")
             probability = e["probability"].percent() or 0.0
-    checked = _all(work)
+    holds = {}
+    if node.has("hold"):
+        holds = {_key_choice(pack.priority_codes, "a priority:")(child): _hold(child)
+                 for _code, child in node["hold"].items()}
+    checked, held = _all(work), _all(holds)
     if level is None or headcount is None or on_call is None or calendar is None or (
-        checked is None
+        checked is None or held is None or None in held
     ):
         return None
     return ResolverGroup(name, int(level), int(headcount), int(on_call), calendar, checked,
-                         to, probability)
+                         to, probability, held)
+
+
+def _hold(node: Node) -> Hold | None:
+    """``{probability: 60%, duration: <distribution>}``, or a distribution drawn for every
+    ticket (its zeros are tickets never held)."""
+    if isinstance(node.value, dict) and "dist" in node.value:
+        duration = _distribution(node)
+        return None if duration is None else Hold(1.0, duration)
+    if not node.mapping(required=("probability", "duration")):
+        return None
+    probability, duration = node["probability"].percent(), _distribution(node["duration"])
+    if probability is None or duration is None:
+        return None
+    return Hold(probability, duration)
 
 
 def _check_services(root: Node, demand: Demand, escalation: Escalation) -> None:

@@ -3,11 +3,13 @@ computed by hand on a flat scenario; the baseline warns only where it is true.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from rules.errors import ValidationError
+from sim.capacity import capacity_warnings
 from sim.erlang import ErlangC
 from sim.scenario import ScenarioWarning
 from sim.scenario_loader import load_scenario
@@ -121,6 +123,24 @@ def test_an_overloaded_baseline_still_loads_with_its_warnings(tmp_path: Path) ->
 def test_the_baseline_has_no_overload() -> None:
     scenario, _ = load_scenario(BASELINE)
     assert not [w for w in scenario.warnings if w.severity == "warning"], scenario.warnings
+
+
+def test_holds_occupy_nobody_in_the_capacity_check() -> None:
+    """A group's offered work is its hands-on work only: dropping every hold of the
+    baseline leaves the offered hours of an understaffed group exactly as they were."""
+    scenario, pack = load_scenario(BASELINE)
+
+    def offered(keep_holds: bool) -> dict[str, float]:
+        groups = {name: replace(group, headcount=1, hold=group.hold if keep_holds else {})
+                  for name, group in scenario.escalation.groups.items()}
+        one = replace(scenario, escalation=replace(scenario.escalation, groups=groups))
+        return {w.where: w.values["offered"] for w in capacity_warnings(one, pack)
+                if w.kind == "group_overload"}
+
+    held = offered(True)
+    assert len(held) == 3 and all(scenario.escalation.groups[g].hold
+                                  for g in scenario.escalation.groups)
+    assert held == offered(False)
 
 
 def test_a_warning_reads_as_one_line() -> None:

@@ -42,8 +42,12 @@ def test_every_problem_is_reported_at_once_with_did_you_mean(tmp_path: Path) -> 
         ("profile: courriels", "profile: courriel"),
         ('"Partage sécurisé de documents": 13%', '"Partage securise de documents": 13%'),
         ("to: N3-infrastructure, probability: 8%", "to: N3-infra, probability: 8%"),
-        ("P3: {dist: weibull, shape: 0.46, scale: 24h}",
-         "P3: {dist: weibulll, shape: 0.46, scale: 24h}"),
+        ("P3: {dist: lognormal, mean: 4h 12min, cv: 1.0}",
+         "P3: {dist: lognormall, mean: 4h 12min, cv: 1.0}"),
+        ("P5: {probability: 65%, duration: {dist: weibull, shape: 0.5, scale: 36h}}",
+         "P5: {probability: 65%, duraton: {dist: weibull, shape: 0.5, scale: 36h}}"),
+        ("P4: {probability: 66%, duration: {dist: weibull, shape: 0.5, scale: 26h 24min}}",
+         "P6: {probability: 66%, duration: {dist: weibull, shape: 0.5, scale: 26h 24min}}"),
         ("calendar: ouvrable-0830-1630}", "calendar: ouvrable-0830-1600}"),
         ("contournement: {true: 55%, false: 45%}", "contournement: {true: 55%, false: 40%}"),
     ):
@@ -59,12 +63,14 @@ def test_every_problem_is_reported_at_once_with_did_you_mean(tmp_path: Path) -> 
     assert "demand.streams[2].profile" in paths
     assert "escalation.groups.N2-bureautique.escalate.to" in paths
     assert "escalation.groups.N3-infrastructure.work.P3.dist" in paths
+    assert "escalation.groups.N2-bureautique.hold.P5.duraton" in paths
+    assert "escalation.groups.N2-centraux-web.hold.P6" in paths
     assert "escalation.waiting.calendar" in paths
     assert "demand.incidents.attributes.contournement" in paths
     assert any(p.path.startswith("demand.streams[1].services") for p in problems)
     hints = " ".join(p.suggestion or "" for p in problems)
     for right in ("per_month", "courriels", "Partage sécurisé de documents",
-                  "N3-infrastructure", "weibull", "ouvrable-0830-1630"):
+                  "N3-infrastructure", "lognormal", "ouvrable-0830-1630", "duration"):
         assert f'"{right}"' in hints, right
     assert all(p.line is not None and p.file == str(broken) for p in problems)
 

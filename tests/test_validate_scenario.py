@@ -25,7 +25,8 @@ def test_a_scenario_and_a_pack_side_by_side(capsys: pytest.CaptureFixture[str]) 
     assert f"OK {BASELINE}" in out and "OK cspq-cau" in out
     assert "Horizon: 31 days from 2026-03-01, 21-day warm-up" in out
     assert "phone option 1 5,500 · phone option 2 1,300 · email 2,000" in out
-    assert "N2-bureautique (level 2, 320 people, 1 on call)" in out
+    assert ("N2-bureautique (level 2, 21 people, 1 on call, on hold with others: "
+            "P3 72% · P4 66% · P5 65%)") in out
     assert "0 capacity warning(s)" in out
 
 
