@@ -86,14 +86,15 @@ def register(subparsers: Any) -> None:
 
 
 def run_fingerprint(scenario: Scenario, pack: RulePack) -> str:
-    """What stored numbers depend on: the scenario and pack files, and the code itself
-    (so a store never serves replications that an older model produced)."""
+    """What stored numbers depend on: the scenario file and those it extends, the pack
+    file, and the code itself (so a store never serves replications that an older model
+    or an edited base produced)."""
     code = sorted(
         path
         for package in (rules, sim)
         for path in Path(package.__file__ or "").parent.glob("*.py")
     )
-    return fingerprint(scenario.source, pack.source, *code)
+    return fingerprint(scenario.source, *scenario.bases, pack.source, *code)
 
 
 def run(args: argparse.Namespace) -> int:

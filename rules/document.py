@@ -47,6 +47,8 @@ class Document:
         self.name = name
         self.problems: list[Problem] = []
         self.positions: dict[tuple[Any, ...], tuple[int, int]] = {}
+        # The file a value came from when it is not this one (a base scenario it extends).
+        self.files: dict[tuple[Any, ...], str] = {}
         self._scalars = yaml.SafeLoader("")  # only its safe scalar constructors are used
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -114,6 +116,10 @@ class Document:
     def root(self) -> Node:
         return Node(self, (), self.data)
 
+    def file_of(self, path: tuple[Any, ...]) -> str:
+        """The file the value at ``path`` was written in."""
+        return self.files.get(path, self.name)
+
     def report(
         self,
         path: tuple[Any, ...],
@@ -127,7 +133,8 @@ class Document:
             probe = probe[:-1]
         line, column = self.positions.get(probe, (None, None))
         self.problems.append(
-            Problem(self.name, format_path(path), expected, found, line, column, suggestion)
+            Problem(self.file_of(probe), format_path(path), expected, found, line, column,
+                    suggestion)
         )
 
     def raise_problems(self) -> None:

@@ -55,6 +55,10 @@ _TOP_KEYS_REQUIRED = ("version", "id", "name", "priorities", "classification", "
                       "targets")
 _TOP_KEYS_OPTIONAL = ("zone", "notes", "fields", "holidays", "semantics", "catalogue",
                       "reporting")
+# Top-level keys only a rule pack has, and keys only a scenario has (which name a rule
+# pack or a base scenario): how each loader tells the other kind of file given by mistake.
+PACK_KEYS = frozenset({"priorities", "classification", "calendars"})
+_SCENARIO_KEYS = frozenset({"rule_pack", "extends"})
 _TARGET_COMMON = ("kind", "name", "goal", "category", "provisional", "notes")
 _TARGET_REQUIRED = {
     "resolution": ("kind", "name", "goal", "priority", "threshold", "calendar"),
@@ -113,6 +117,10 @@ def _resolve(path: str | Path) -> Path:
 def read_rule_pack(doc: Document) -> RulePack:
     """Build the pack from a parsed document; raise every problem found, at once."""
     root = doc.root()
+    keys = set(root.value) if isinstance(root.value, dict) else set()
+    if keys & _SCENARIO_KEYS and not keys & PACK_KEYS:  # one line, not a problem per key
+        raise InputFileError(f"{doc.name}: this is a scenario, not a rule pack: use "
+                             "cau simulate / cau validate")
     root.mapping(required=_TOP_KEYS_REQUIRED, optional=_TOP_KEYS_OPTIONAL)
     if not isinstance(root.value, dict):
         doc.raise_problems()

@@ -260,3 +260,4 @@ class Scenario:
     targets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: str = ""
     warnings: tuple[ScenarioWarning, ...] = ()
+    bases: tuple[str, ...] = ()  # the files ``source`` extends (an overlay), nearest first

@@ -19,12 +19,13 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from rules.document import Document, Node
-from rules.errors import CauError, DataError, ValidationError
-from rules.loader import load_rule_pack
+from rules.errors import CauError, DataError, InputFileError, ValidationError
+from rules.loader import PACK_KEYS, load_rule_pack
 from rules.pack import RulePack
 
 from .capacity import capacity_warnings
 from .distributions import Distribution, parse_distribution
+from .overlay import EXTENDS, read_layers
 from .scenario import (
     CHANNELS,
     REASON_KINDS,
@@ -53,7 +54,7 @@ SHARE_TOLERANCE = 1e-6
 _TOP_REQUIRED = ("version", "name", "rule_pack", "horizon", "demand", "level_one", "escalation")
 _TOP_OPTIONAL = ("targets", "description")
 # Keys only a scenario has at its top level (how `cau validate` tells it from a rule pack).
-SCENARIO_KEYS = frozenset({"horizon", "demand", "level_one", "escalation"})
+SCENARIO_KEYS = frozenset({"horizon", "demand", "level_one", "escalation", EXTENDS})
 _DAYS = {
     **{d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
     **{d: i for i, d in enumerate(("lun", "mar", "mer", "jeu", "ven", "sam", "dim"))},
@@ -63,14 +64,21 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def load_scenario(path: str | Path) -> tuple[Scenario, RulePack]:
-    """Load a scenario file and the rule pack it names (with its target overrides
-    applied). Raises :class:`ValidationError` listing every problem of the file."""
-    return read_scenario(Document.from_path(path))
+    """Load a scenario file (merged over the files it ``extends``, :mod:`sim.overlay`) and
+    the rule pack it names (with its target overrides applied). Raises
+    :class:`ValidationError` listing every problem, each in the file it came from."""
+    doc, bases = read_layers(path)
+    scenario, pack = read_scenario(doc)
+    return replace(scenario, bases=bases), pack
 
 
 def read_scenario(doc: Document) -> tuple[Scenario, RulePack]:
     """Build the scenario from a parsed document; raise every problem found, at once."""
     root = doc.root()
+    keys = set(root.value) if isinstance(root.value, dict) else set()
+    if keys & PACK_KEYS and not keys & SCENARIO_KEYS:  # one line, not a problem per key
+        raise InputFileError(f"{doc.name}: this is a rule pack, not a scenario: use "
+                             "cau validate / cau measure --rules")
     if not root.mapping(required=_TOP_REQUIRED, optional=_TOP_OPTIONAL):
         doc.raise_problems()
     if root["version"].number(integer=True) not in (None, VERSION):
@@ -189,7 +197,7 @@ def _pack(root: Node, doc: Document) -> RulePack | None:
     ref = node.str()
     if ref is None:
         return None
-    candidate = Path(doc.name).parent / ref
+    candidate = Path(doc.file_of(node.path)).parent / ref
     try:
         pack = load_rule_pack(candidate if candidate.exists() else ref)
     except ValidationError as exc:

@@ -59,7 +59,7 @@ CASES: dict[str, tuple[list[str], str]] = {
     "simulate-missing-file": (["simulate", "{dir}/missing.yaml"], "no such file"),
     "simulate-wrong-format": (["simulate", "{dir}/broken.yaml"], "expected valid YAML"),
     "simulate-a-pack-not-a-scenario": (["simulate", str(ROOT / "rules" / "cspq-cau.yaml")],
-                                       'unknown key "priorities"'),
+                                       "this is a rule pack, not a scenario"),
     "simulate-bad-seed": (["simulate", BASELINE, "--seed", "abc"],
                           'expected a seed of at least 0, found "abc"'),
     "simulate-bad-replications": (["simulate", BASELINE, "-n", "0"],

@@ -210,3 +210,16 @@ def test_the_readme_example_runs(capsys: pytest.CaptureFixture[str],
     exec(compile(code, "scenarios/README.md", "exec"), {})  # our own documentation
     out = capsys.readouterr().out
     assert "reponse-appels" in out and "note: level_one.staffing, Monday" in out
+
+
+def test_a_hold_is_a_probability_and_a_duration_or_one_law(tmp_path: Path) -> None:
+    variant = tmp_path / "holds.yaml"
+    variant.write_text(
+        f"extends: {BASELINE}\n"
+        "escalation:\n  groups:\n    N2-bureautique:\n      hold:\n"
+        "        P4: {dist: empirical, values: [0s, 0s, 4h, 2d]}\n", encoding="utf-8")
+    scenario, _ = load_scenario(variant)
+    holds = scenario.escalation.groups["N2-bureautique"].hold
+    assert holds["P4"].probability == 1.0 and holds["P4"].mean == pytest.approx(13 * 3600)
+    assert holds["P3"].probability == 0.72  # the base's, merged key by key
+    assert holds["P3"].mean == pytest.approx(0.72 * 2 * 24 * 3600)  # Weibull 0.5: 2 × scale
