@@ -3,7 +3,9 @@
 Prints the weekly arrival profile, the priority mix, the shares escalated beyond level 1,
 waiting on the user and reopened, and each fitted duration law with its goodness (KS
 distance, AIC), then writes (``--out``) or prints the scenario YAML fragment of
-:func:`sim.calibration.fragment`, to merge into a scenario.
+:func:`sim.calibration.fragment`, to merge into a scenario. Resolution times go into a
+resolver group's ``hold`` (the clock running, nobody busy), never its ``work``: a log
+gives elapsed time, not effort.
 """
 
 from __future__ import annotations
@@ -79,6 +81,14 @@ i18n.register(
         "cal_resolution": {"fr": "résolution {priority} (ouvrable)",
                            "en": "resolution {priority} (business)"},
         "cal_too_few": {"fr": "trop peu de durées", "en": "too few durations"},
+        "cal_resolution_hold": {
+            "fr": "Les durées de résolution vont dans le « hold » du groupe {group} (horloge "
+            "qui tourne, personne d'occupé) ; son « work » (temps de travail effectif) est à "
+            "vous : un journal donne le temps écoulé, pas l'effort.",
+            "en": "Resolution times go into group {group}'s `hold` (the clock running, nobody "
+            "busy); its `work` (hands-on time) is yours to set: a log gives elapsed time, "
+            "not effort.",
+        },
         "cal_written": {"fr": "Fragment de scénario écrit : {path}",
                         "en": "Scenario fragment written: {path}"},
         "cal_note_header": {
@@ -116,12 +126,25 @@ i18n.register(
             "your scenario's `work`",
         },
         "cal_note_work": {
-            "fr": "temps ouvrable ouverture → résolution par priorité (pauses retirées) : il "
-            "inclut l'attente en file ;\nle travail d'un groupe est plus court. Priorités "
-            "absentes du journal : gardez celles du scénario.",
-            "en": "business time opening → resolution per priority (pauses removed): it "
-            "includes queueing;\na group's work is shorter. Priorities absent from the "
-            "log: keep the scenario's.",
+            "fr": "work (temps de travail effectif, une personne occupée) : à vous de le "
+            "fixer ; un journal donne\nle temps écoulé de l'ouverture à la résolution, pas "
+            "l'effort. Gardez le « work » du scénario\n(ou déclarez-le si le groupe est "
+            "nouveau, avec level, headcount et calendar).",
+            "en": "work (hands-on time, a person busy): yours to set; a log gives the elapsed "
+            "time from\nopening to resolution, not effort. Keep your scenario's `work` (or "
+            "declare it, with\nlevel, headcount and calendar, if the group is new).",
+        },
+        "cal_note_hold": {
+            "fr": "hold : temps ouvrable ouverture → résolution par priorité (pauses "
+            "retirées), surtout de l'attente\nd'un tiers (horloge qui tourne, personne "
+            "d'occupé) ; probabilité = 1 − part résolue en un temps nul.\nIl inclut aussi "
+            "le travail et la file : raccourcissez-le si votre « work » est long.\n"
+            "Priorités absentes du journal : gardez celles du scénario.",
+            "en": "hold: business time opening → resolution per priority (pauses removed), "
+            "mostly waiting on a\nthird party (the clock running, nobody busy); probability "
+            "= 1 − share resolved in zero time.\nIt also includes the work and the queue: "
+            "shorten it if your `work` is long.\nPriorities absent from the log: keep the "
+            "scenario's.",
         },
     }
 )
@@ -141,7 +164,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--out", metavar="FRAGMENT",
                         help="write the scenario fragment (YAML) to this file; default: print it")
     parser.add_argument("--group", default="N2-calibre", metavar="NAME",
-                        help="resolver group the resolution laws are written under "
+                        help="resolver group whose hold the resolution laws are written as "
                         "(default: N2-calibre)")
     options.add_lang(parser, "the report and the fragment's comments")
     parser.set_defaults(func=run)
@@ -153,6 +176,7 @@ def run(args: argparse.Namespace) -> int:
     log = options.read_events(args.events, pack, lang)
     result = calibrate(log, pack, source=str(args.events))
     print(report(result, lang))
+    print("\n" + i18n.message("cal_resolution_hold", lang, group=args.group))
     text = fragment(result, pack, group=args.group, notes=notes(result, lang))
     if args.out:
         options.write_text(args.out, text)
@@ -244,4 +268,5 @@ def notes(c: Calibration, lang: str) -> dict[str, str]:
         "waiting": i18n.message("cal_note_waiting", lang, among=i18n.message(among, lang)),
         "reopen": i18n.message("cal_note_reopen", lang),
         "work": i18n.message("cal_note_work", lang),
+        "hold": i18n.message("cal_note_hold", lang),
     }

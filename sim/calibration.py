@@ -238,7 +238,9 @@ def fragment(calibration: Calibration, pack: RulePack, *, group: str,
     """The calibration as scenario YAML, in the scenario file's keys, to merge into a
     scenario: ``demand.profiles``, ``demand.incidents``, ``level_one.first_contact``
     (when the log records levels), ``escalation.waiting``, ``escalation.reopen`` (its
-    ``work`` left to the scenario) and ``escalation.groups.GROUP.work``. ``notes`` holds
+    ``work`` left to the scenario) and ``escalation.groups.GROUP.hold``: a log times a
+    ticket from opening to resolution, mostly waiting on others, so the resolution laws
+    are holds and the group's hands-on ``work`` is left to the planner. ``notes`` holds
     the comment lines (already in the reader's language) keyed by section."""
     c = calibration
     lines = _comment(notes["header"], "")
@@ -275,10 +277,20 @@ def fragment(calibration: Calibration, pack: RulePack, *, group: str,
         lines += ["  reopen:", *_comment(notes["reopen"], "    "),
                   f"    probability: {_percent(c.reopened.value)}",
                   f"    after: {_flow(c.reopen_after.best.spec())}  # {_goodness(c.reopen_after)}"]
-    work = [(r, r.fit) for r in c.resolution if r.fit is not None]
-    if work:
+    held = [(r, r.fit) for r in c.resolution if r.fit is not None]
+    if held:
         lines += ["  groups:", f"    {json.dumps(group, ensure_ascii=False)}:",
-                  *_comment(notes["work"], "      "), "      work:"]
-        lines += [f"        {r.priority}: {_flow(fit.best.spec())}  # {_goodness(fit)}, "
-                  f"zero={_percent(r.zeros / r.resolved)}" for r, fit in work]
+                  *_comment(notes["work"], "      "), *_comment(notes["hold"], "      "),
+                  "      hold:"]
+        lines += [f"        {r.priority}: {_flow(_hold_spec(r, fit))}  # {_goodness(fit)}, "
+                  f"zero={_percent(r.zeros / r.resolved)}" for r, fit in held]
     return "\n".join(lines) + "\n"
+
+
+def _hold_spec(resolution: ResolutionFit, fit: DurationFit) -> dict[str, Any]:
+    """A resolution law in the hold's form: the law alone when every ticket took business
+    time, else held with the share that did (those resolved in zero time were not held)."""
+    if resolution.zeros == 0:
+        return fit.best.spec()
+    held = (resolution.resolved - resolution.zeros) / resolution.resolved
+    return {"probability": _percent(held), "duration": fit.best.spec()}

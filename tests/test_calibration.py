@@ -7,6 +7,7 @@ import contextlib
 import copy
 import io
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -293,9 +294,19 @@ def merged(scenario: dict[str, Any], part: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@pytest.fixture(scope="module")
+def with_zeros(synthetic) -> Calibration:
+    """The synthetic calibration with a fifth of P1's resolved tickets taking no business
+    time (as off-hours resolutions do in the real logs)."""
+    p1 = synthetic.resolution[0]
+    zeros = replace(p1, zeros=p1.resolved // 5)
+    return replace(synthetic, resolution=(zeros, *synthetic.resolution[1:]))
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_the_fragment_loads_as_part_of_the_baseline(synthetic, tmp_path, lang):
-    text = fragment(synthetic, PACK, group="N2-bureautique", notes=notes(synthetic, lang))
+def test_the_fragment_loads_as_part_of_the_baseline(with_zeros, tmp_path, lang):
+    c = with_zeros
+    text = fragment(c, PACK, group="N2-bureautique", notes=notes(c, lang))
     part = yaml.safe_load(text)
     baseline = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
     path = tmp_path / "calibrated.yaml"
@@ -305,21 +316,30 @@ def test_the_fragment_loads_as_part_of_the_baseline(synthetic, tmp_path, lang):
     assert scenario.demand.profiles[PROFILE_NAME].weights[0] >= 0
     mix = scenario.demand.incidents.priorities
     assert sum(mix.values()) == pytest.approx(1.0)
-    assert mix["P1"] == pytest.approx(synthetic.priorities["P1"].value, abs=0.001)
-    escalated = synthetic.escalated
+    assert mix["P1"] == pytest.approx(c.priorities["P1"].value, abs=0.001)
+    escalated = c.escalated
     assert escalated is not None
     assert scenario.level_one.first_contact["*"] == pytest.approx(1 - escalated.value, abs=0.001)
     waiting = scenario.escalation.waiting
-    assert waiting is not None and synthetic.waiting_escalated is not None
-    assert waiting.probability == pytest.approx(synthetic.waiting_escalated.value, abs=0.001)
-    assert waiting.duration.mean == pytest.approx(synthetic.waiting_duration.best.mean, rel=0.01)
-    work = scenario.escalation.groups["N2-bureautique"].work
-    for r in synthetic.resolution[:2]:
+    assert waiting is not None and c.waiting_escalated is not None
+    assert waiting.probability == pytest.approx(c.waiting_escalated.value, abs=0.001)
+    assert waiting.duration.mean == pytest.approx(c.waiting_duration.best.mean, rel=0.01)
+    group = scenario.escalation.groups["N2-bureautique"]
+    declared = baseline["escalation"]["groups"]["N2-bureautique"]
+    # the fitted resolution laws are holds: held with the share that took business time
+    # (P1: 1 − its zeros; P2 has none, so the law alone, every ticket held)
+    p1, p2 = c.resolution[:2]
+    assert p1.zeros > 0 and p2.zeros == 0
+    for r in (p1, p2):
         assert r.fit is not None
-        assert work[r.priority].mean == pytest.approx(r.fit.best.mean, rel=0.01)
-    # priorities absent from the log keep the scenario's own laws
-    declared = baseline["escalation"]["groups"]["N2-bureautique"]["work"]["P3"]
-    assert work["P3"] == distribution_from_spec(declared)
+        hold = group.hold[r.priority]
+        assert hold.probability == pytest.approx(1 - r.zeros / r.resolved, abs=0.001)
+        assert hold.duration.mean == pytest.approx(r.fit.best.mean, rel=0.01)
+    assert "work" not in part["escalation"]["groups"]["N2-bureautique"]
+    # hands-on work is the scenario's, and so are holds of priorities absent from the log
+    assert group.work == {k: distribution_from_spec(v) for k, v in declared["work"].items()}
+    assert group.hold["P3"].duration == distribution_from_spec(
+        declared["hold"]["P3"]["duration"])
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -331,8 +351,10 @@ def _run(args: list[str]) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("fr", ["Calibrage de", "Lois ajustées", "En attente de l'utilisateur", "résolution P1"]),
-    ("en", ["Calibration of", "Fitted laws", "Waiting on the user", "resolution P1"]),
+    ("fr", ["Calibrage de", "Lois ajustées", "En attente de l'utilisateur", "résolution P1",
+            "« hold » du groupe N2-bureautique", "pas l'effort"]),
+    ("en", ["Calibration of", "Fitted laws", "Waiting on the user", "resolution P1",
+            "group N2-bureautique's `hold`", "not effort"]),
 ])
 def test_cau_calibrate_prints_fits_and_writes_the_fragment(tmp_path, lang, words):
     events = tmp_path / "events.csv"
@@ -346,7 +368,8 @@ def test_cau_calibrate_prints_fits_and_writes_the_fragment(tmp_path, lang, words
     assert "lognormal*" in text and "KS" in text and "AIC" in text
     part = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert set(part) == {"demand", "level_one", "escalation"}
-    assert set(part["escalation"]["groups"]["N2-bureautique"]["work"]) == {"P1", "P2"}
+    assert set(part["escalation"]["groups"]["N2-bureautique"]) == {"hold"}
+    assert set(part["escalation"]["groups"]["N2-bureautique"]["hold"]) == {"P1", "P2"}
 
 
 def test_cau_calibrate_on_a_missing_file_is_an_error_not_a_traceback(tmp_path):
