@@ -10,27 +10,17 @@ goal, the current level starred. With ``--out DIR``: CSV, JSON and one heat-map 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from rules.errors import CauError
-from rules.eventlog import make_directory
 from rules.units import DURATION_EXAMPLE, PERCENT_EXAMPLE, parse_duration, parse_percent
-from sim.replications import Cluster, run_replications
 from sim.scenario_loader import load_scenario
-from sim.store import ResultStore
 from sim.target_grid import TargetGrid, grid_forecast, grid_variants, target_grid
 
-from . import i18n, options, targets_report
-from .cmd_simulate import run_fingerprint
-from .scenario_summary import warning_text
+from . import i18n, replication_options, targets_report
 
 i18n.register(
     {
@@ -102,7 +92,7 @@ def register(subparsers: Any) -> None:
         "(share of replications, Wilson interval). Repeat --target, each followed by "
         "its own --thresholds and --goals, to judge several targets.",
     )
-    parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    replication_options.add_run_options(parser, "CSV, JSON and heat-maps")
     parser.add_argument(
         "--target",
         action=TargetAction,
@@ -127,39 +117,6 @@ def register(subparsers: Any) -> None:
         help="candidate goals of the --target before, e.g. 80%%,85%%,90%% "
         "(the current one is always added)",
     )
-    parser.add_argument(
-        "--replications",
-        "-n",
-        type=options.whole_number(1),
-        default=20,
-        metavar="N",
-        help="number of replications (default: 20)",
-    )
-    parser.add_argument(
-        "--seed",
-        type=options.whole_number(0, "a seed"),
-        default=1,
-        metavar="S",
-        help="seed of the run; the same seed gives the same numbers (default: 1)",
-    )
-    parser.add_argument(
-        "--workers",
-        type=options.whole_number(1),
-        default=os.cpu_count() or 1,
-        metavar="K",
-        help="worker processes (default: one per CPU)",
-    )
-    parser.add_argument(
-        "--out", type=Path, metavar="DIR", help="write CSV, JSON and heat-maps into DIR"
-    )
-    parser.add_argument(
-        "--store",
-        metavar="FILE",
-        help="SQLite file keeping finished replications, to resume an interrupted run "
-        "(default: one per scenario version, levels and seed in DIR, or none without --out)",
-    )
-    options.add_lang(parser, "the report, the plots and the warnings")
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
 
@@ -170,40 +127,12 @@ def run(args: argparse.Namespace) -> int:
     ]
     if len({g.target for g in grids}) < len(grids):
         raise CauError("a target is named twice: give each --target once")
-    for warning in scenario.warnings:
-        print(f"{args.scenario}: {warning_text(warning, args.lang)}", file=sys.stderr)
-    if args.out is not None:  # before running: a bad --out must not waste the run
-        make_directory(args.out)
+    replication_options.prepare_run(args, scenario)
     variants = grid_variants(pack, grids)
-    digest = hashlib.sha256(run_fingerprint(scenario, pack).encode())
-    digest.update("\n".join(v.name for v in variants).encode())
-    run_hash = digest.hexdigest()
-    store_path = args.store
-    if store_path is None:
-        store_path = (
-            args.out / f"targets-{run_hash[:12]}-seed{args.seed}.sqlite"
-            if args.out is not None
-            else ":memory:"
-        )
-    with ResultStore(store_path, scenario_hash=run_hash, seed=args.seed) as store:
-        already = len(store.finished() & set(range(args.replications)))
-        with tqdm(
-            total=args.replications,
-            initial=already,
-            unit=" rép" if args.lang == "fr" else " rep",
-            file=sys.stderr,
-            disable=args.quiet or not sys.stderr.isatty(),
-        ) as bar:
-            result = run_replications(
-                scenario,
-                pack,
-                replications=args.replications,
-                seed=args.seed,
-                store=store,
-                cluster=Cluster(workers=args.workers),
-                on_finished=lambda _: bar.update(),
-                variants=variants,
-            )
+    run_hash = replication_options.run_fingerprint(scenario, pack, *(v.name for v in variants))
+    result, store_path = replication_options.run_with_progress(
+        args, scenario, pack, run_hash, "targets", tuple(variants)
+    )
     lang = args.lang
     print(
         i18n.message(
@@ -223,14 +152,7 @@ def run(args: argparse.Namespace) -> int:
     names = {t.id: t.name.get(lang) for t in pack.targets}
     targets_report.print_report(grid, grids, lang, lambda t: names.get(t, t), sys.stdout)
     if args.out is not None:
-        meta = {
-            "scenario": scenario.name,
-            "scenario_file": scenario.source,
-            "rule_pack": pack.source,
-            "seed": args.seed,
-            "replications": args.replications,
-            "run_hash": run_hash,
-        }
+        meta = replication_options.run_meta(args, scenario, pack, run_hash)
         targets_report.write_report(args.out, grid, grids, meta, names, lang)
         print()
         print(i18n.message("sim_written", lang, out=args.out))

@@ -1,0 +1,146 @@
+"""What ``cau simulate`` and ``cau targets`` share: the options of a run of replications,
+its scenario loading (with the capacity warnings), its store and its progress bar."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+import rules
+import sim
+from rules.eventlog import make_directory
+from rules.pack import RulePack
+from sim.replications import Cluster, RunResult, Variant, run_replications
+from sim.scenario import Scenario
+from sim.store import ResultStore, fingerprint
+
+from . import options
+from .scenario_summary import warning_text
+
+
+def add_run_options(parser: argparse.ArgumentParser, outputs: str) -> None:
+    """SCENARIO, --replications, --seed, --workers, --out, --store, Dask, --lang, --quiet."""
+    parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    parser.add_argument(
+        "--replications",
+        "-n",
+        type=options.whole_number(1),
+        default=20,
+        metavar="N",
+        help="number of replications (default: 20)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=options.whole_number(0, "a seed"),
+        default=1,
+        metavar="S",
+        help="seed of the run; the same seed gives the same numbers (default: 1)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=options.whole_number(1),
+        default=os.cpu_count() or 1,
+        metavar="K",
+        help="worker processes (default: one per CPU)",
+    )
+    parser.add_argument("--out", type=Path, metavar="DIR", help=f"write {outputs} into DIR")
+    parser.add_argument(
+        "--store",
+        metavar="FILE",
+        help="SQLite file keeping finished replications, to resume an interrupted run "
+        "(default: one per scenario version and seed in DIR, or none without --out)",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster of this scheduler (tcp://host:8786)",
+    )
+    where.add_argument(
+        "--dask-local", action="store_true", help="run on a local Dask cluster of K workers"
+    )
+    options.add_lang(parser, "the report, the plots and the warnings")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+
+def prepare_run(args: argparse.Namespace, scenario: Scenario) -> None:
+    """Print the scenario's capacity warnings and check --out, before running."""
+    for warning in scenario.warnings:  # capacity checks: a valid scenario, but a risky one
+        print(f"{args.scenario}: {warning_text(warning, args.lang)}", file=sys.stderr)
+    if args.out is not None:  # before running: a bad --out must not waste the run
+        make_directory(args.out)
+
+
+def run_fingerprint(scenario: Scenario, pack: RulePack, *extra: str) -> str:
+    """What stored numbers depend on: the scenario file and those it extends, the pack
+    file, the code itself (so a store never serves replications that an older model or
+    an edited base produced), and ``extra`` (e.g. the target levels judged)."""
+    code = sorted(
+        path
+        for package in (rules, sim)
+        for path in Path(package.__file__ or "").parent.glob("*.py")
+    )
+    files = fingerprint(scenario.source, *scenario.bases, pack.source, *code)
+    if not extra:
+        return files
+    return hashlib.sha256("\n".join((files, *extra)).encode()).hexdigest()
+
+
+def run_with_progress(
+    args: argparse.Namespace,
+    scenario: Scenario,
+    pack: RulePack,
+    run_hash: str,
+    prefix: str,
+    variants: tuple[Variant, ...] = (),
+) -> tuple[RunResult, Any]:
+    """Run (or resume) the replications into their store, with a progress bar on a TTY;
+    returns the result and where the store is."""
+    store_path = args.store
+    if store_path is None:
+        store_path = (
+            args.out / f"{prefix}-{run_hash[:12]}-seed{args.seed}.sqlite"
+            if args.out is not None
+            else ":memory:"
+        )
+    cluster = Cluster(workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local)
+    with ResultStore(store_path, scenario_hash=run_hash, seed=args.seed) as store:
+        already = len(store.finished() & set(range(args.replications)))
+        with tqdm(
+            total=args.replications,
+            initial=already,
+            unit=" rép" if args.lang == "fr" else " rep",
+            file=sys.stderr,
+            disable=args.quiet or not sys.stderr.isatty(),
+        ) as bar:
+            result = run_replications(
+                scenario,
+                pack,
+                replications=args.replications,
+                seed=args.seed,
+                store=store,
+                cluster=cluster,
+                on_finished=lambda _: bar.update(),
+                variants=variants,
+            )
+    return result, store_path
+
+
+def run_meta(
+    args: argparse.Namespace, scenario: Scenario, pack: RulePack, run_hash: str
+) -> dict[str, Any]:
+    """What every written result says about the run that made it."""
+    return {
+        "scenario": scenario.name,
+        "scenario_file": scenario.source,
+        "rule_pack": pack.source,
+        "seed": args.seed,
+        "replications": args.replications,
+        "run_hash": run_hash,
+    }
