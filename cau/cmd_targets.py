@@ -88,7 +88,7 @@ def register(subparsers: Any) -> None:
         help="which target levels can be promised: thresholds × goals, P(goal met)",
         description="Simulate a scenario N times and judge every replication against "
         "candidate thresholds and goals of a target: per month, the predicted compliance "
-        "of each threshold (mean, 95 %% CI) and the probability of meeting each goal "
+        "of each threshold (mean, 95 % CI) and the probability of meeting each goal "
         "(share of replications, Wilson interval). Repeat --target, each followed by "
         "its own --thresholds and --goals, to judge several targets.",
     )
