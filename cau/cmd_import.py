@@ -15,7 +15,7 @@ from rules.eventlog import ReadReport
 from rules.importer import import_source, load_mapping, shipped_mappings
 from rules.loader import load_rule_pack
 
-from . import i18n, options
+from . import formats, i18n, options
 
 i18n.register(
     {
@@ -68,8 +68,8 @@ def run(args: argparse.Namespace) -> int:
     report = cast(ReadReport, log.report)  # import_source always sets it
     lang = args.lang
     options.print_rows_read(report, lang, sys.stdout)
-    print(i18n.message("import_written", lang, tickets=report.tickets, events=report.events,
-                       out=args.out))
+    print(i18n.message("import_written", lang, tickets=formats.number(report.tickets, lang),
+                       events=formats.number(report.events, lang), out=args.out))
     if args.rejects:
         report.write_rejects(args.rejects)
         print(i18n.message("import_rejects_written", lang, path=args.rejects))

@@ -21,7 +21,7 @@ from rules.errors import CauError
 from rules.eventlog import EventLog, ReadReport, atomic_target, read_event_log
 from rules.pack import RulePack
 
-from . import i18n
+from . import formats, i18n
 
 i18n.register(
     {
@@ -101,8 +101,10 @@ def read_events(path: str, pack: RulePack, lang: str) -> EventLog:
 
 def print_rows_read(report: ReadReport, lang: str, stream: TextIO) -> None:
     """One line: the file, its rows read, kept and rejected."""
-    print(i18n.message("events_read", lang, source=report.source, read=report.rows_read,
-                       kept=report.rows_kept, rejected=report.rows_rejected), file=stream)
+    print(i18n.message("events_read", lang, source=report.source,
+                       read=formats.number(report.rows_read, lang),
+                       kept=formats.number(report.rows_kept, lang),
+                       rejected=formats.number(report.rows_rejected, lang)), file=stream)
 
 
 def write_text(path: str | Path, text: str) -> None:
