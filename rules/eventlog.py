@@ -88,12 +88,17 @@ def atomic_target(path: str | Path) -> Iterator[Path]:
     """A temporary path beside ``path``, renamed onto it only if the block succeeds.
 
     Nothing half-written is ever left at ``path``: on error the temporary file is removed.
+    The file gets the permissions an ordinary ``open`` would give it (0666 less the umask),
+    not ``mkstemp``'s private 0600, so a published dashboard can be read by others.
     """
     path = Path(path)
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be written ({exc})") from None
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(handle, 0o666 & ~umask)
     os.close(handle)
     try:
         yield Path(temp)

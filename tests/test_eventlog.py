@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -143,6 +144,16 @@ def test_csv_writes_local_time_with_offset_and_fractions_only_when_present(
     assert text[1:] == GOOD  # written back exactly as read (America/Montreal)
     log.write(tmp_path / "utc.csv", zone="UTC")
     assert "2026-03-02T13:31:00+00:00" in (tmp_path / "utc.csv").read_text()
+
+
+def test_written_files_get_ordinary_permissions_not_private_ones(tmp_path: Path) -> None:
+    log = read_event_log(write_csv(tmp_path, GOOD))
+    umask = os.umask(0o022)
+    try:
+        log.write(tmp_path / "out.csv")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "out.csv").stat().st_mode & 0o777 == 0o644
 
 
 def test_offsets_follow_daylight_saving_time() -> None:
