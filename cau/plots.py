@@ -182,7 +182,8 @@ def restoration_times(
                 color=MET if good else MISSED, markersize=8, zorder=3)
         label = i18n.message("plot_within", lang, share=percent(share, lang, 0),
                              threshold=hours(threshold, lang))
-        ax.annotate(label, (threshold / 3600, share), xytext=(6, -14),
+        # below the point, unless that would run into the axis and its tick labels
+        ax.annotate(label, (threshold / 3600, share), xytext=(6, -14 if share > 0.2 else 8),
                     textcoords="offset points", fontsize=8,
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
         ax.text(0.98, 0.04, i18n.message("plot_tickets_n", lang, count=number(len(elapsed), lang)),
