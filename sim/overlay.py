@@ -4,7 +4,8 @@ drift from the baseline they vary.
 
 The variant's keys merge over the base's, deeply: mappings key by key; lists and
 scalars replace the base's value whole, and so does a distribution (a mapping naming
-``dist``: its parameters depend on its family). ``extends`` is a path relative to the
+``dist``: its parameters depend on its family) and a staffing (a mapping naming
+``shifts`` or ``table``: its two forms exclude each other). ``extends`` is a path relative to the
 variant's file; a base may extend another. Every merged value keeps the file and line it
 was written at (:meth:`rules.document.Document.file_of`), so a problem is reported where
 the offending value came from, base or variant.
@@ -18,6 +19,9 @@ from typing import Any
 from rules.document import Document, did_you_mean
 
 EXTENDS = "extends"
+# Keys that make a mapping one value, replaced whole: a distribution's family, and the
+# two forms of a staffing (a table over a base's shifts must not leave both).
+WHOLE = ("dist", "shifts", "table")
 
 
 def read_layers(path: str | Path) -> tuple[Document, tuple[str, ...]]:
@@ -43,10 +47,11 @@ def _read(path: Path, chain: tuple[Path, ...]) -> tuple[Document, tuple[str, ...
         node.report("a base scenario that does not extend this file back", f"a cycle: {cycle}")
         doc.raise_problems()
     if not base_path.is_file():
-        folder = base_path.parent
-        names = sorted(p.name for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        folder = base_path.parent.resolve()
+        names = sorted(p.name for p in folder.glob("*.yaml")
+                       if p.resolve() != path.resolve()) if folder.is_dir() else []
         node.report("a scenario file, as a path relative to this one",
-                    f'"{ref}": no such file in {folder}', did_you_mean(base_path.name, names))
+                    f'"{ref}": no such file in {folder}/', did_you_mean(base_path.name, names))
         doc.raise_problems()
     base, bases = _read(base_path, here)
     return overlay(base, doc), (base.name, *bases)
@@ -76,7 +81,8 @@ def _merge(base: Any, value: Any, path: tuple[Any, ...], replaced: list[tuple[An
            ) -> Any:
     """``value`` over ``base``; records in ``replaced`` every path whose base value was
     replaced whole (its base positions no longer apply)."""
-    if not (isinstance(base, dict) and isinstance(value, dict)) or "dist" in value:
+    if not (isinstance(base, dict) and isinstance(value, dict)) or any(
+            key in value for key in WHOLE):
         replaced.append(path)
         return value
     merged = dict(base)

@@ -114,6 +114,18 @@ def test_a_missing_base_is_located_with_a_did_you_mean(tmp_path: Path) -> None:
     assert problem.suggestion == 'Did you mean "cspq-baseline.yaml"?'
 
 
+def test_a_missing_base_names_its_folder_and_never_suggests_the_variant_itself(
+    tmp_path: Path,
+) -> None:
+    variant = tmp_path / "my-variant.yaml"  # a copy made away from the shipped base
+    variant.write_text("extends: cspq-baseline.yaml\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_scenario(variant)
+    [problem] = caught.value.problems
+    assert problem.found.endswith(f"no such file in {tmp_path.resolve()}/")
+    assert problem.suggestion is None
+
+
 def test_a_cycle_of_bases_is_located(tmp_path: Path) -> None:
     _write(tmp_path, a="extends: b.yaml\n", b="name: b\nextends: a.yaml\n")
     with pytest.raises(ValidationError) as caught:
