@@ -17,7 +17,7 @@ from rules.errors import CauError
 # Modules of this package that each register one or more sub-commands, in help order.
 COMMAND_MODULES: tuple[str, ...] = (
     "cmd_validate", "cmd_erlang", "cmd_measure", "cmd_dashboard", "cmd_simulate",
-    "cmd_import", "cmd_calibrate", "cmd_targets",
+    "cmd_import", "cmd_calibrate", "cmd_targets", "cmd_staff",
 )
 
 

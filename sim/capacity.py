@@ -124,7 +124,7 @@ def _warning(kind: str, values: dict[str, Any], severity: Severity = "warning"
 def capacity_warnings(scenario: Scenario, pack: RulePack) -> tuple[ScenarioWarning, ...]:
     """Every place where ``scenario``'s offered work exceeds its capacity (warnings) or
     where Erlang C says the answer-time target cannot be met (notes)."""
-    load = _Load.of(scenario, pack)
+    load = OfferedLoad.of(scenario, pack)
     return (*_half_hours(load, pack), *_level_one_months(load),
             *_resolver_groups(load, scenario, pack))
 
@@ -144,7 +144,7 @@ def mean_handling(scenario: Scenario, stream: Stream) -> float:
 
 
 @dataclass(frozen=True)
-class _Load:
+class OfferedLoad:
     """Expected arrivals per half-hour of the horizon (not the warm-up) and agents on duty."""
 
     starts: np.ndarray  # UTC starts of the horizon's half-hours
@@ -156,7 +156,7 @@ class _Load:
     months: MonthGrid
 
     @classmethod
-    def of(cls, scenario: Scenario, pack: RulePack) -> _Load:
+    def of(cls, scenario: Scenario, pack: RulePack) -> OfferedLoad:
         zone = pack.zone
         begin, start, end = horizon_bounds(scenario, zone)
         grid = rate_grid(scenario, pack, zone)
@@ -181,7 +181,7 @@ class _Load:
 
 
 # -- level 1 per half-hour of the week ----------------------------------------------------------
-def _half_hours(load: _Load, pack: RulePack) -> Iterator[ScenarioWarning]:
+def _half_hours(load: OfferedLoad, pack: RulePack) -> Iterator[ScenarioWarning]:
     offered = load.erlangs > 0
     over = offered & (load.erlangs >= load.agents)
     slots = half_hour_of_week(load.starts, pack.zone)
@@ -197,7 +197,7 @@ def _half_hours(load: _Load, pack: RulePack) -> Iterator[ScenarioWarning]:
                          partial(_short, load, levels, target))
 
 
-def _service_levels(load: _Load, mask: np.ndarray, target: AnswerTimeTarget) -> np.ndarray:
+def _service_levels(load: OfferedLoad, mask: np.ndarray, target: AnswerTimeTarget) -> np.ndarray:
     """Erlang C's share answered within the target's threshold, per half-hour of ``mask``
     (0 where whole agents on duty cannot carry the load); NaN elsewhere."""
     levels = np.full(len(load.starts), np.nan)
@@ -213,7 +213,7 @@ def _service_levels(load: _Load, mask: np.ndarray, target: AnswerTimeTarget) -> 
     return levels
 
 
-def _runs(load: _Load, slots: np.ndarray, flagged: np.ndarray, occurrences: np.ndarray,
+def _runs(load: OfferedLoad, slots: np.ndarray, flagged: np.ndarray, occurrences: np.ndarray,
           describe: Callable[[int, dict[str, Any]], ScenarioWarning]
           ) -> Iterator[ScenarioWarning]:
     """One warning per stretch of consecutive flagged half-hours of the same weekday,
@@ -243,7 +243,7 @@ def _slot_span(first: int, last: int) -> str:
     return f"{clock(first) if first % 48 else '00:00'}–{clock(last)}"
 
 
-def _overload(load: _Load, k: int, place: dict[str, Any]) -> ScenarioWarning:
+def _overload(load: OfferedLoad, k: int, place: dict[str, Any]) -> ScenarioWarning:
     rate, erlangs, agents = float(load.calls[k]), float(load.erlangs[k]), float(load.agents[k])
     values = {**place, "erlangs": erlangs, "floor": math.floor(erlangs)}
     if not agents:
@@ -252,7 +252,7 @@ def _overload(load: _Load, k: int, place: dict[str, Any]) -> ScenarioWarning:
                                        "agents": agents, "utilisation": erlangs / agents})
 
 
-def _short(load: _Load, levels: np.ndarray, target: AnswerTimeTarget, k: int,
+def _short(load: OfferedLoad, levels: np.ndarray, target: AnswerTimeTarget, k: int,
            place: dict[str, Any]) -> ScenarioWarning:
     rate, erlangs, agents = float(load.calls[k]), float(load.erlangs[k]), float(load.agents[k])
     needed = agents_needed(rate, erlangs / rate, target.threshold, target.goal)
@@ -263,7 +263,7 @@ def _short(load: _Load, levels: np.ndarray, target: AnswerTimeTarget, k: int,
 
 
 # -- level 1 and resolver groups per month ------------------------------------------------------
-def _level_one_months(load: _Load) -> Iterator[ScenarioWarning]:
+def _level_one_months(load: OfferedLoad) -> Iterator[ScenarioWarning]:
     month = load.months.index(load.starts)
     work = np.bincount(month, (load.erlangs + load.email_erlangs) * HALF_HOUR,
                        minlength=len(load.months))
@@ -276,7 +276,7 @@ def _level_one_months(load: _Load) -> Iterator[ScenarioWarning]:
             })
 
 
-def _resolver_groups(load: _Load, scenario: Scenario, pack: RulePack
+def _resolver_groups(load: OfferedLoad, scenario: Scenario, pack: RulePack
                      ) -> Iterator[ScenarioWarning]:
     months = load.months
     work = _group_work(load, scenario, pack)
@@ -299,7 +299,7 @@ def _resolver_groups(load: _Load, scenario: Scenario, pack: RulePack
                 })
 
 
-def _group_work(load: _Load, scenario: Scenario, pack: RulePack) -> dict[str, np.ndarray]:
+def _group_work(load: OfferedLoad, scenario: Scenario, pack: RulePack) -> dict[str, np.ndarray]:
     """Expected hands-on work time (s) offered to each resolver group per month of the
     horizon: escalated incidents, their level-3 share, reopened work, outages and the
     backlog (holds occupy nobody: not counted)."""
