@@ -17,7 +17,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from rules.errors import CauError
+from rules.errors import CauError, DataError
 from rules.eventlog import EventLog, ReadReport, atomic_target, read_event_log
 from rules.pack import RulePack
 
@@ -94,8 +94,18 @@ def read_events(path: str, pack: RulePack, lang: str) -> EventLog:
     """The event log at ``path``, its priorities checked against ``pack``; the count of rows
     read, kept and rejected goes to stderr, so that none is lost silently."""
     log = read_event_log(path, priorities=pack.priority_codes)
-    if log.report is not None:
-        print_rows_read(log.report, lang, sys.stderr)
+    report = log.report
+    if report is not None:
+        print_rows_read(report, lang, sys.stderr)
+        if report.rows_kept == 0 and report.rows_rejected:
+            rejects = report.rejects[["row", "reason"]]
+            own = ~rejects["reason"].str.contains(" has a rejected row ", regex=False)
+            row, reason = rejects[own].iloc[0] if own.any() else rejects.iloc[0]
+            raise DataError(
+                f"{path}: every row was rejected ({report.rows_rejected}), so there is nothing "
+                f"to measure; row {row}: {reason}. Fix that row, or re-create the "
+                "log with cau import (--rejects FILE lists every rejected row)"
+            )
     return log
 
 

@@ -16,7 +16,8 @@ EXPORT = str(Path(__file__).resolve().parent / "data" / "volvo-bpi2013-extract.c
 
 # id → (argv, what stderr must say); {dir} is a scratch directory holding the files of
 # the ``files`` fixture: wrong.csv (columns a, b), broken.yaml (not YAML), fake.parquet
-# (text), events.csv (a valid event log), a-file, a-dir/.
+# (text), events.csv (a valid event log), bad-time.csv (every row rejected), a-file,
+# a-dir/.
 CASES: dict[str, tuple[list[str], str]] = {
     "validate-missing-file": (["validate", "{dir}/missing.yaml"], "no such file"),
     "validate-wrong-format": (["validate", "{dir}/wrong.csv"], "expected a mapping"),
@@ -93,6 +94,8 @@ CASES: dict[str, tuple[list[str], str]] = {
     "staff-missing-file": (["staff", "{dir}/missing.yaml"], "no such file"),
     "staff-out-is-a-directory": (["staff", BASELINE, "--out", "{dir}/a-dir"],
                                  "a-dir: cannot be written"),
+    "measure-every-row-rejected": (["measure", "{dir}/bad-time.csv", "--rules", "cspq-cau"],
+                                   'nothing to measure; row 3: cannot read time "2026-03-02T25'),
     "import-rejects-is-a-directory": (["import", EXPORT, "--mapping", "volvo-bpi2013",
                                        "--out", "{dir}/out.csv", "--rejects", "{dir}/a-dir"],
                                       "a-dir: cannot be written"),
@@ -107,6 +110,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "fake.parquet").write_text("not parquet\n", encoding="utf-8")
     (folder / "a-file").write_text("", encoding="utf-8")
     (folder / "a-dir").mkdir()
+    (folder / "bad-time.csv").write_text(  # one unreadable instant rejects its ticket whole
+        "id,time,event,value,channel,option,service,level,group\n"
+        "T-1,2026-03-02T08:31:00-05:00,opened,,phone,1,,1,CAU\n"
+        "T-1,2026-03-02T25:99:00-05:00,resolved,,phone,1,,1,CAU\n", encoding="utf-8")
     assert main(["import", EXPORT, "--mapping", "volvo-bpi2013",
                  "--out", str(folder / "events.csv")]) == 0
     return folder
