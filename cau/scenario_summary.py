@@ -64,6 +64,9 @@ register({
     "scenario_backlog": {"fr": "{count} billets ouverts au départ",
                          "en": "{count} tickets open at the start"},
     "scenario_demand": {"fr": "Demande par mois ({month}) :", "en": "Demand per month ({month}):"},
+    # A stream as the summary names it (its ``Stream.name`` in English).
+    "scenario_stream_phone": {"fr": "téléphone option {option}", "en": "phone option {option}"},
+    "scenario_stream_email": {"fr": "courriel", "en": "email"},
     "scenario_level_one": {
         "fr": "Niveau 1 ({group}) : jusqu'à {peak} agents en service, {hours} heures-agents "
               "par semaine",
@@ -94,7 +97,8 @@ def summarise_scenario(scenario: Scenario, pack: RulePack, lang: str) -> str:
         when.append(message("scenario_backlog", lang, count=count))
     month = f"{horizon.start.year:04d}-{horizon.start.month:02d}"
     scale = scenario.demand.scale
-    volumes = " · ".join(f"{s.name} {number(s.volume(month) * scale, lang)}"
+    volumes = " · ".join(f"{message(f'scenario_stream_{s.channel}', lang, option=s.option)} "
+                         f"{number(s.volume(month) * scale, lang)}"
                          for s in scenario.demand.streams)
     level_one = scenario.level_one
     _, start, _ = horizon_bounds(scenario, pack.zone)

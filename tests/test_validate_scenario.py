@@ -19,6 +19,15 @@ def validate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, 
     return status, out, err
 
 
+def test_the_french_summary_names_the_streams_in_french(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, _ = validate(capsys, str(BASELINE))
+    assert status == 0
+    assert ("téléphone option 1 5\u202f500 · téléphone option 2 1\u202f300 · "
+            "courriel 2\u202f000") in out
+
+
 def test_a_scenario_and_a_pack_side_by_side(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = validate(capsys, "--lang", "en", str(BASELINE), "cspq-cau")
     assert (status, err) == (0, "")
