@@ -29,6 +29,17 @@ def close_match(word: str, choices: Any) -> str | None:
     return close[0] if close else None
 
 
+class _KeyMark:
+    """Marks, as the last element of a position path, where a mapping's *key* is written
+    (an unknown key is reported there, not at its value, which may start lines later)."""
+
+    def __repr__(self) -> str:
+        return "<key>"
+
+
+KEY = _KeyMark()
+
+
 def did_you_mean(word: str, choices: Any) -> str | None:
     """A "did you mean" sentence for a misspelt key or name, or None."""
     names = [str(c) for c in choices]
@@ -95,6 +106,8 @@ class Document:
                     self.problems.append(
                         self._problem((*path, key), "each key once", f'"{key}" twice', key_node)
                     )
+                mark = key_node.start_mark
+                self.positions[(*path, key, KEY)] = (mark.line + 1, mark.column + 1)
                 result[key] = self._build(value_node, (*path, key))
             return result
         if isinstance(node, yaml.SequenceNode):
@@ -126,15 +139,19 @@ class Document:
         expected: str,
         found: str,
         suggestion: str | None = None,
+        *,
+        at_key: bool = False,
     ) -> None:
-        """Record a problem at ``path`` (or at its nearest located parent)."""
-        probe = path
+        """Record a problem at ``path`` (or at its nearest located parent); ``at_key``
+        points at where the path's last key is written rather than at its value."""
+        probe = (*path, KEY) if at_key and (*path, KEY) in self.positions else path
         while probe and probe not in self.positions:
             probe = probe[:-1]
         line, column = self.positions.get(probe, (None, None))
         self.problems.append(
-            Problem(self.file_of(probe), format_path(path), expected, found, line, column,
-                    suggestion)
+            Problem(
+                self.file_of(probe), format_path(path), expected, found, line, column, suggestion
+            )
         )
 
     def raise_problems(self) -> None:
@@ -199,6 +216,7 @@ class Node:
                     "one of the known keys",
                     f'unknown key "{key}"',
                     did_you_mean(key, allowed),
+                    at_key=True,
                 )
         unknown = [str(k) for k in self.value if k not in allowed]
         ok = True

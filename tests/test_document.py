@@ -55,6 +55,13 @@ def test_unknown_key_gets_a_did_you_mean() -> None:
     assert problem.suggestion == 'Did you mean "targets"?'
 
 
+def test_unknown_key_points_at_the_key_not_its_block() -> None:
+    doc = Document("x.yaml", "name: a\nhorizn:\n  days: 31\n")
+    doc.root().mapping(required=("name",), optional=("horizon",))
+    (problem,) = doc.problems
+    assert (problem.path, problem.line, problem.column) == ("horizn", 2, 1)
+
+
 def test_missing_required_key_points_at_the_probable_misspelling() -> None:
     doc = Document("x.yaml", "nmae: a\n")
     doc.root().mapping(required=("name",))
