@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from rules.units import format_duration, parse_duration, parse_percent
+from rules.units import parse_duration, parse_percent
 from sim.erlang import ErlangA, ErlangC, agents_needed, erlang_b
 
 from . import i18n, options
-from .formats import goal_percent, number, percent
+from .formats import duration, goal_percent, number, percent
 
 i18n.register(
     {
@@ -116,9 +116,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     lang = args.lang
-    within = {"threshold": format_duration(args.target)} if "target" in args else {}
+    within = {"threshold": duration(args.target, lang)} if "target" in args else {}
     lines = [("erl_load", i18n.message("erl_erlangs", lang,
-                                       load=number(args.rate * args.aht, lang, 3)))]
+                                       load=number(args.rate * args.aht, lang, 2)))]
     if args.formula == "b":
         lines.append(("erl_blocked", number(erlang_b(args.agents, args.rate * args.aht),
                                             lang, 4)))

@@ -196,7 +196,7 @@ def test_cau_erlang_c_prints_the_worked_example(capsys: pytest.CaptureFixture[st
     assert run_erlang(argv) == 0
     out = capsys.readouterr().out
     assert "P(wait)           0.6821" in out
-    assert "38.96% within 20s" in out
+    assert "38.96% within 20 s" in out
     assert "ASA               122.8 s" in out
     assert "occupancy         90.91%" in out
 
@@ -214,7 +214,7 @@ def test_cau_erlang_speaks_french_by_default(capsys: pytest.CaptureFixture[str])
     assert run_erlang(["erlang", "c", "--rate", "100/30min", "--aht", "3min", "--agents", "11",
                        "--target", "20s"]) == 0
     out = capsys.readouterr().out
-    assert "P(attente)        0,6821" in out and "38,96\u202f% en 20s ou moins" in out
+    assert "P(attente)        0,6821" in out and "38,96\u202f% en 20\u202fs ou moins" in out
 
 
 def test_cau_erlang_rejects_a_rate_without_unit(capsys: pytest.CaptureFixture[str]) -> None:
