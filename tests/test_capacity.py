@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from flat_scenario import agents_table, flat_scenario
 
 from rules.errors import ValidationError
 from sim.capacity import capacity_warnings
@@ -16,57 +17,11 @@ from sim.scenario_loader import load_scenario
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "cspq-baseline.yaml"
 
-# March 2026: 22 business days (no Quebec holiday) × 19 half-hours of 07:30–17:00 = 418
-# open half-hours. 4,180 calls a month is 10 calls per half-hour; at 6 min each that is
-# 10 × 360 / 1800 = 2.0 Erlangs in every open half-hour.
-FLAT = """
-version: 1
-name: flat
-rule_pack: cspq-cau
-horizon: {start: 2026-03-01, days: 31}
-demand:
-  profiles:
-    flat: {days: {mon: 1, tue: 1, wed: 1, thu: 1, fri: 1}, hours: {"00:00": 1}}
-  reasons: {incident: {kind: incident}}
-  incidents: {priorities: {P3: 100%}}
-  streams:
-    - channel: phone
-      option: "1"
-      per_month: 4180
-      profile: flat
-      calendar: ouvrable-0730-1700
-      reasons: {incident: 100%}
-      services: {"Gestion du poste de travail bureautique": 100%}
-level_one:
-  group: N1
-  staffing: {table: {mon-fri: {"07:30": AGENTS, "17:00": 0}}}
-  handling:
-    phone: {dist: deterministic, value: 6min}
-    email: {dist: deterministic, value: 6min}
-  patience: {dist: exponential, mean: 4min}
-  first_contact: {"*": FIRST}
-  calendar: ouvrable-0730-1700
-escalation:
-  routing: {"*": N2}
-  groups:
-    N2:
-      level: 2
-      headcount: HEADCOUNT
-      calendar: ouvrable-0830-1630
-      work:
-        P1: {dist: exponential, mean: 1h}
-        P2: {dist: exponential, mean: 1h}
-        P3: {dist: exponential, mean: 2h}
-        P4: {dist: exponential, mean: 1h}
-        P5: {dist: exponential, mean: 1h}
-"""
-
-
 def _flat(tmp_path: Path, agents: int, headcount: int = 30, first: str = "50%"
           ) -> tuple[ScenarioWarning, ...]:
     path = tmp_path / "flat.yaml"
-    path.write_text(FLAT.replace("AGENTS", str(agents)).replace("HEADCOUNT", str(headcount))
-                    .replace("FIRST", first), encoding="utf-8")
+    path.write_text(flat_scenario(agents_table(agents), headcount=headcount,
+                                  first_contact=first), encoding="utf-8")
     scenario, _ = load_scenario(path)
     return scenario.warnings
 
@@ -152,9 +107,7 @@ def test_volumes_with_no_open_half_hour_to_arrive_in_are_a_located_problem(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "weekend.yaml"
-    text = FLAT.replace("AGENTS", "5").replace("HEADCOUNT", "30").replace("FIRST", "50%")
-    path.write_text(text.replace("days: {mon: 1, tue: 1, wed: 1, thu: 1, fri: 1}",
-                                 "days: {sat: 1}"), encoding="utf-8")
+    path.write_text(flat_scenario(days="{sat: 1}"), encoding="utf-8")
     with pytest.raises(ValidationError) as caught:
         load_scenario(path)
     [problem] = caught.value.problems
@@ -166,8 +119,8 @@ def test_cau_words_every_warning_in_french_and_as_sim_does_in_english(tmp_path: 
     from cau.scenario_summary import warning_text
 
     path = tmp_path / "late.yaml"  # nobody on duty from 07:30 to 08:00
-    path.write_text(FLAT.replace('"07:30": AGENTS', '"07:30": 0, "08:00": 5')
-                    .replace("HEADCOUNT", "30").replace("FIRST", "50%"), encoding="utf-8")
+    path.write_text(flat_scenario('{table: {mon-fri: {"07:30": 0, "08:00": 5, "17:00": 0}}}'),
+                    encoding="utf-8")
     warnings = (*_flat(tmp_path, agents=2, headcount=23), *_flat(tmp_path, agents=3),
                 *load_scenario(path)[0].warnings)
     kinds = {w.kind for w in warnings}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from flat_scenario import flat_scenario
 
 from cau.cli import main
 from rules.pack import AnswerTimeTarget
@@ -18,55 +19,13 @@ from sim.staff_search import staff_plan
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "cspq-baseline.yaml"
 
-# March 2026: 22 business days × 19 open half-hours (07:30–17:00) = 418 half-hours;
-# 4,180 calls a month is 10 calls per half-hour, 2.0 Erlangs at 6 min each.
-FLAT = """
-version: 1
-name: flat
-rule_pack: cspq-cau
-horizon: {start: 2026-03-01, days: 31}
-demand:
-  profiles:
-    flat: {days: {mon: 1, tue: 1, wed: 1, thu: 1, fri: 1}, hours: {"00:00": 1}}
-  reasons: {incident: {kind: incident}}
-  incidents: {priorities: {P3: 100%}}
-  streams:
-    - channel: phone
-      option: "1"
-      per_month: 4180
-      profile: flat
-      calendar: ouvrable-0730-1700
-      reasons: {incident: 100%}
-      services: {"Gestion du poste de travail bureautique": 100%}
-level_one:
-  group: N1
-  staffing: {shifts: [{days: mon-fri, start: "08:00", end: "16:00", headcount: 3}]}
-  handling:
-    phone: {dist: deterministic, value: 6min}
-    email: {dist: deterministic, value: 6min}
-  patience: {dist: exponential, mean: 4min}
-  first_contact: {"*": 50%}
-  calendar: ouvrable-0730-1700
-escalation:
-  routing: {"*": N2}
-  groups:
-    N2:
-      level: 2
-      headcount: 30
-      calendar: ouvrable-0830-1630
-      work:
-        P1: {dist: exponential, mean: 1h}
-        P2: {dist: exponential, mean: 1h}
-        P3: {dist: exponential, mean: 2h}
-        P4: {dist: exponential, mean: 1h}
-        P5: {dist: exponential, mean: 1h}
-"""
-
-
 @pytest.fixture
 def flat(tmp_path: Path) -> Path:
     path = tmp_path / "flat.yaml"
-    path.write_text(FLAT, encoding="utf-8")
+    path.write_text(
+        flat_scenario('{shifts: [{days: mon-fri, start: "08:00", end: "16:00", headcount: 3}]}'),
+        encoding="utf-8",
+    )
     return path
 
 
