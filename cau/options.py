@@ -97,10 +97,9 @@ def read_events(path: str, pack: RulePack, lang: str) -> EventLog:
     report = log.report
     if report is not None:
         print_rows_read(report, lang, sys.stderr)
-        if report.rows_kept == 0 and report.rows_rejected:
-            rejects = report.rejects[["row", "reason"]]
-            own = ~rejects["reason"].str.contains(" has a rejected row ", regex=False)
-            row, reason = rejects[own].iloc[0] if own.any() else rejects.iloc[0]
+        fault = report.first_fault()
+        if report.rows_kept == 0 and fault is not None:
+            row, reason = fault
             raise DataError(
                 f"{path}: every row was rejected ({report.rows_rejected}), so there is nothing "
                 f"to measure; row {row}: {reason}. Fix that row, or re-create the "

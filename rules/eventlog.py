@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -357,6 +358,12 @@ def _hint(sentence: str | None) -> str:
     return f"; {sentence[0].lower()}{sentence[1:]}" if sentence else ""
 
 
+# The reason given to the other rows of a ticket that has a rejected row; ``ReadReport``
+# tells those rows from the rows rejected for a fault of their own by this same pattern.
+_CONDEMNED = 'ticket "{id}" has a rejected row {row}'
+_CONDEMNED_PATTERN = re.compile(r'ticket ".*" has a rejected row \d+')
+
+
 def reject_whole_tickets(ids: pd.Series, rows: np.ndarray, reasons: np.ndarray) -> np.ndarray:
     """Reasons with every other row of an id that has a rejected row rejected too.
 
@@ -373,7 +380,7 @@ def reject_whole_tickets(ids: pd.Series, rows: np.ndarray, reasons: np.ndarray) 
     out = reasons.copy()
     names = np.asarray(uniques, dtype=object)
     out[condemned] = [
-        f'ticket "{i}" has a rejected row {r}'
+        _CONDEMNED.format(id=i, row=r)
         for i, r in zip(names[codes[condemned]], first_bad[codes[condemned]], strict=True)
     ]
     return out
@@ -401,6 +408,15 @@ class ReadReport:
     @property
     def rows_read(self) -> int:
         return self.rows_kept + self.rows_rejected
+
+    def first_fault(self) -> tuple[int, str] | None:
+        """The first row rejected for a fault of its own (not only for being part of a
+        ticket with a rejected row): where a user should look first."""
+        own = ~self.rejects["reason"].str.fullmatch(_CONDEMNED_PATTERN)
+        if not own.any():
+            return None
+        row, reason = self.rejects.loc[own, ["row", "reason"]].iloc[0]
+        return int(row), str(reason)
 
     def write_rejects(self, path: str | Path) -> None:
         """The rejected rows as CSV (written atomically)."""

@@ -109,6 +109,10 @@ def test_out_of_order_events_reject_the_whole_ticket(tmp_path: Path) -> None:
     assert "time goes backwards" in reasons[first + 6]
     assert '"waiting_start" while the ticket is closed' in reasons[first + 9]
     assert set(log.frame["id"]) == {"T1", "C1"}
+    # Where to look first: the earliest row rejected for a fault of its own, not row 13
+    # (rejected only because its ticket T2 has a rejected row).
+    fault = report.first_fault()
+    assert fault is not None and fault[0] == first + 1 and fault[1].startswith("unknown priority")
 
 
 def test_rejects_file_has_row_and_reason(tmp_path: Path) -> None:
