@@ -33,6 +33,7 @@ HALF_HOUR = 1800.0
 YEAR = 365.25 * 86400.0
 # A contact's kind as a small integer: its index in REASON_KINDS.
 KIND_INCIDENT, KIND_REQUEST, KIND_INFORMATION = range(len(REASON_KINDS))
+SURGE = -1  # the stream index of a call about a declared outage
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Contacts:
     kind: np.ndarray  # int8: KIND_INCIDENT / KIND_REQUEST / KIND_INFORMATION
     service: np.ndarray  # object: catalogue service ("" when no ticket)
     priority: np.ndarray  # object: priority code of an incident, "" otherwise
+    stream: np.ndarray  # int16: index of its stream in ``Demand.streams``; SURGE for an outage's
 
     def __len__(self) -> int:
         return len(self.time)
@@ -146,9 +148,10 @@ def draw_contacts(
     """
     demand = scenario.demand
     parts: list[dict[str, np.ndarray]] = []
-    for stream in demand.streams:
+    for index, stream in enumerate(demand.streams):
         times = nhpp_arrivals(grid.starts, HALF_HOUR, grid.rates[stream.name], rngs["arrivals"])
         parts.append(_attributes(stream, demand, pack, times, rngs["reasons"]))
+        parts[-1]["stream"] = np.full(len(times), index, dtype=np.int16)
     parts.extend(_surges(demand, pack, rngs["arrivals"], float(grid.starts[-1]) + HALF_HOUR))
     merged = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     order = np.argsort(merged["time"], kind="stable")
@@ -245,5 +248,6 @@ def _surges(
             "kind": np.full(n, KIND_INFORMATION, dtype=np.int8),
             "service": np.full(n, "", dtype=object),
             "priority": np.full(n, "", dtype=object),
+            "stream": np.full(n, SURGE, dtype=np.int16),
         })
     return parts

@@ -88,7 +88,9 @@ class IncidentMix:
 @dataclass(frozen=True)
 class Stream:
     """One flow of contacts: a channel (and phone option), its monthly volume, when it
-    arrives (weekly profile within the calendar's open hours) and what it is about."""
+    arrives (weekly profile within the calendar's open hours) and what it is about.
+    Several streams may share a channel and option (an outage line, a campaign) when
+    each has its own ``label``."""
 
     channel: Channel
     option: str  # "1" / "2" for phone, "" for e-mail
@@ -98,10 +100,12 @@ class Stream:
     reasons: Mapping[str, float]  # contact reason code → share (sums to 1)
     services: Mapping[str, float]  # catalogue service → share of tickets (sums to 1)
     incidents: IncidentMix | None = None  # None: the demand's mix
+    label: str = ""  # its name in the file, needed when two streams share channel and option
 
     @property
     def name(self) -> str:
-        return self.channel + (f" option {self.option}" if self.option else "")
+        """The stream's name: its label, else its channel and option ("phone option 1")."""
+        return self.label or self.channel + (f" option {self.option}" if self.option else "")
 
     def volume(self, month: str) -> float:
         """Contacts declared for the local month ``"YYYY-MM"``."""

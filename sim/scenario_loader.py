@@ -26,6 +26,7 @@ from rules.pack import RulePack
 from .capacity import capacity_warnings
 from .distributions import Distribution, parse_distribution
 from .overlay import EXTENDS, read_layers
+from .profiles import parse_profile
 from .scenario import (
     CHANNELS,
     REASON_KINDS,
@@ -55,11 +56,6 @@ _TOP_REQUIRED = ("version", "name", "rule_pack", "horizon", "demand", "level_one
 _TOP_OPTIONAL = ("targets", "description")
 # Keys only a scenario has at its top level (how `cau validate` tells it from a rule pack).
 SCENARIO_KEYS = frozenset({"horizon", "demand", "level_one", "escalation", EXTENDS})
-_DAYS = {
-    **{d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
-    **{d: i for i, d in enumerate(("lun", "mar", "mer", "jeu", "ven", "sam", "dim"))},
-}
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):(00|30)$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -289,7 +285,7 @@ def _demand(node: Node, pack: RulePack, horizon: Horizon | None) -> Demand | Non
         return None
     scale = node["scale"].number(low=0.0) if node.has("scale") else 1.0
     growth = node["growth_per_year"].percent() if node.has("growth_per_year") else 0.0
-    profiles = _all({k: _profile(str(k), p) for k, p in node["profiles"].items()})
+    profiles = _all({k: parse_profile(str(k), p) for k, p in node["profiles"].items()})
     reasons = _all({k: _reason(str(k), r) for k, r in node["reasons"].items()})
     incidents = _incident_mix(node["incidents"], pack)
     zone = pack.zone
@@ -303,10 +299,12 @@ def _demand(node: Node, pack: RulePack, horizon: Horizon | None) -> Demand | Non
     ):
         node["outages"].report("a contact reason of kind information (the surge's calls)",
                                "none declared")
-    pairs = [(s.channel, s.option) for s in streams if s is not None]
-    for i, pair in enumerate(pairs):
-        if pair in pairs[:i]:
-            node["streams"].report("one stream per channel and option", f"{pair} twice")
+    names = [s.name if s is not None else None for s in streams]
+    for i, stream_name in enumerate(names):
+        if stream_name is not None and stream_name in names[:i]:
+            node["streams"][i].report(
+                "a stream name of its own", f'a second stream "{stream_name}"',
+                "Give each stream of the same channel and option a name (name: …).")
     if scale is None or growth is None or profiles is None or reasons is None or (
         incidents is None or None in streams or None in outages
     ):
@@ -320,36 +318,6 @@ def _demand(node: Node, pack: RulePack, horizon: Horizon | None) -> Demand | Non
         scale=scale,
         growth_per_year=growth,
     )
-
-
-def _profile(name: str, node: Node) -> WeeklyProfile | None:
-    """``days`` (weekday → weight) × ``hours`` ("HH:MM" on a half-hour → weight, held
-    until the next listed time; 0 before the first)."""
-    if not node.mapping(required=("days", "hours")):
-        return None
-    days = [0.0] * 7
-    for key, child in node["days"].items():
-        if key not in _DAYS:
-            child.doc.report(child.path, "a weekday (mon…sun or lun…dim)", f'"{key}"',
-                             _did_you_mean(key, _DAYS))
-            continue
-        days[_DAYS[key]] = child.number(low=0.0) or 0.0
-    steps: list[tuple[int, float]] = []
-    for key, child in node["hours"].items():
-        match = _CLOCK.match(str(key))
-        if not match:
-            child.doc.report(child.path, 'a half-hour such as "07:30" (quoted)', repr(key))
-            continue
-        steps.append((int(match.group(1)) * 2 + (match.group(2) == "30"),
-                      child.number(low=0.0) or 0.0))
-    if not steps or not any(w for _, w in steps) or not any(days):
-        node.report("some half-hour with a weight above zero", "all zero")
-        return None
-    day = [0.0] * 48
-    for (slot, weight), (end, _) in zip(sorted(steps), [*sorted(steps)[1:], (48, 0.0)],
-                                        strict=True):
-        day[slot:end] = [weight] * (end - slot)
-    return WeeklyProfile(name, tuple(d * h for d in days for h in day))
 
 
 def _reason(code: str, node: Node) -> ContactReason | None:
@@ -407,7 +375,7 @@ def _stream(
     reasons: Mapping[str, ContactReason], months: list[str],
 ) -> Stream | None:
     if not _section(node, ("channel", "per_month", "profile", "calendar", "reasons",
-                           "services"), ("option", "incidents")):
+                           "services"), ("option", "incidents", "name")):
         return None
     channel = _read(node, "channel", lambda n: n.choice(CHANNELS, "a channel:"))
     options = [o.code for o in pack.catalogue.phone_options] if pack.catalogue else []
@@ -426,11 +394,13 @@ def _stream(
     services = _read(node, "services",
                      lambda n: _shares(n, _key_choice(allowed, "a service of this option:")))
     incidents = _incident_mix(node["incidents"], pack) if node.has("incidents") else None
+    label = _read(node, "name", Node.str) or ""
     if channel is None or volumes is None or profile is None or calendar is None or (
         mix is None or services is None or (node.has("incidents") and incidents is None)
+        or (node.has("name") and not label)
     ):
         return None
-    return Stream(channel, option, volumes, profile, calendar, mix, services, incidents)
+    return Stream(channel, option, volumes, profile, calendar, mix, services, incidents, label)
 
 
 def _services(pack: RulePack, option: str) -> tuple[str, ...]:

@@ -21,8 +21,9 @@ import pandas as pd
 from rules.document import Node
 from rules.errors import DataError
 
+from .weekdays import DAY_NAMES, parse_days
+
 DAY = 86400
-DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 CLOCK_EXAMPLE = 'a clock time in quotes such as "07:30" (unquoted, YAML reads 07:30 as a number)'
 
@@ -148,23 +149,10 @@ def _clock(node: Node) -> int | None:
     return int(match.group(1)) * 3600 + int(match.group(2)) * 60
 
 
-def _days(node: Node) -> frozenset[int] | None:
-    names = node.value if isinstance(node.value, list) else [node.value]
-    days: set[int] = set()
-    for name in names:
-        low, _, high = str(name).lower().partition("-")
-        if low not in DAY_NAMES or (high and high not in DAY_NAMES):
-            node.report('days such as [mon, tue] or "mon-fri"', f'"{name}"')
-            return None
-        a, b = DAY_NAMES.index(low), DAY_NAMES.index(high or low)
-        days.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
-    return frozenset(days)
-
-
 def _shift(node: Node) -> Shift | None:
     if not node.mapping(required=("days", "start", "end", "headcount"), optional=("breaks",)):
         return None
-    days, start, end = _days(node["days"]), _clock(node["start"]), _clock(node["end"])
+    days, start, end = parse_days(node["days"]), _clock(node["start"]), _clock(node["end"])
     headcount = node["headcount"].number(low=0, integer=True)
     breaks: list[tuple[int, int] | None] = []
     for item in node.get("breaks", []).list(allow_empty=True):
@@ -193,7 +181,7 @@ def _table(node: Node) -> list[Shift | None]:
     shifts: list[Shift | None] = []
     seen: set[int] = set()
     for key, row in node.items():
-        days = _days(Node(row.doc, row.path, key))
+        days = parse_days(row, key)
         if days is not None and days & seen:
             row.report("each weekday in one row only", f'"{key}" repeats '
                        + ", ".join(DAY_NAMES[d] for d in sorted(days & seen)))

@@ -223,3 +223,30 @@ def test_a_hold_is_a_probability_and_a_duration_or_one_law(tmp_path: Path) -> No
     assert holds["P4"].probability == 1.0 and holds["P4"].mean == pytest.approx(13 * 3600)
     assert holds["P3"].probability == 0.72  # the base's, merged key by key
     assert holds["P3"].mean == pytest.approx(0.72 * 2 * 24 * 3600)  # Weibull 0.5: 2 × scale
+
+
+def test_two_streams_of_one_option_need_names_and_arrive_apart(tmp_path: Path) -> None:
+    text = BASELINE.read_text(encoding="utf-8")
+    extra = ('    - channel: phone\n      option: "2"\n      per_month: 400\n'
+             '      profile: appels\n      calendar: ouvrable-0730-1700\n'
+             '      reasons: {incident: 100%}\n'
+             '      services: {"Traitement et stockage de données": 100%}\n')
+    at = text.index("    # E-mails: assumption 95 a day")
+    unnamed = tmp_path / "unnamed.yaml"
+    unnamed.write_text(text[:at] + extra + text[at:], encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_scenario(unnamed)
+    (problem,) = caught.value.problems
+    assert problem.path == "demand.streams[2]" and "a name" in (problem.suggestion or "")
+    named = tmp_path / "named.yaml"
+    named.write_text(text[:at] + extra.replace("    - channel", "    - name: lots\n      channel")
+                     + text[at:], encoding="utf-8")
+    scenario, pack = load_scenario(named)
+    assert [s.name for s in scenario.demand.streams] == [
+        "phone option 1", "phone option 2", "lots", "email"]
+    grid = rate_grid(scenario, pack, pack.zone)
+    contacts = draw_contacts(scenario, pack, grid, Streams(np.random.SeedSequence(3)))
+    lots = contacts.stream == 2
+    assert (contacts.option[lots] == "2").all() and 300 < lots.sum() * 31 / 52 < 500
+    assert set(contacts.service[lots & (contacts.service != "")]) == {
+        "Traitement et stockage de données"}
