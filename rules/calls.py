@@ -11,19 +11,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from .eventlog import EVENTS
+from .coded import Labels
+from .eventlog import EVENTS, EventLog
 from .grouped import EventCodes, GroupedEvents, row_error
 
 CALL_EVENTS: tuple[str, ...] = tuple(e for e in EVENTS if e.startswith("call_"))
 
 
+# A call's outcome, coded by its index here.
+OUTCOMES: tuple[str, ...] = ("answered", "abandoned", "waiting")
+ANSWERED, ABANDONED, WAITING = range(len(OUTCOMES))
+
+
 @dataclass(frozen=True)
 class CallTimelines:
-    """Per call: when it was queued, and answered or abandoned (NaN if not, yet)."""
+    """Per call: its id (a code into ``id_labels``), when it was queued, and answered
+    or abandoned (NaN if not, yet)."""
 
     ids: np.ndarray
+    id_labels: Labels
     queued: np.ndarray
     answered: np.ndarray
     abandoned: np.ndarray
@@ -32,12 +39,12 @@ class CallTimelines:
         return len(self.ids)
 
     def outcome(self) -> np.ndarray:
-        """``answered``, ``abandoned`` or ``waiting`` (still queued) for each call."""
+        """Each call's outcome as a code into :data:`OUTCOMES` (int8)."""
         return np.where(
             ~np.isnan(self.answered),
-            "answered",
-            np.where(~np.isnan(self.abandoned), "abandoned", "waiting"),
-        ).astype(object)
+            ANSWERED,
+            np.where(~np.isnan(self.abandoned), ABANDONED, WAITING),
+        ).astype(np.int8)
 
     def wait(self, as_of: float) -> np.ndarray:
         """Seconds from queueing to the outcome, or to ``as_of`` for a waiting call."""
@@ -45,11 +52,11 @@ class CallTimelines:
         return np.where(np.isnan(end), as_of, end) - self.queued
 
 
-def read_calls(events: pd.DataFrame, codes: EventCodes) -> CallTimelines:
+def read_calls(log: EventLog, codes: EventCodes) -> CallTimelines:
     """Every call of the log. Raises DataError naming the rows of a call without
     ``call_queued``, answered or abandoned before it was queued, or both answered and
     abandoned."""
-    g = GroupedEvents(events, codes.rows_of(CALL_EVENTS), codes)
+    g = GroupedEvents(codes.rows_of(CALL_EVENTS), codes)
     queued = g.first(g.mask("call_queued"))
     answered = g.first(g.mask("call_answered"))
     abandoned = g.first(g.mask("call_abandoned"))
@@ -68,10 +75,11 @@ def read_calls(events: pd.DataFrame, codes: EventCodes) -> CallTimelines:
     )
     for bad, where, what, suggestion in checks:
         if bad.any():
-            raise row_error(what, events, g.rows[where[bad]], suggestion)
+            raise row_error(what, log, g.rows[where[bad]], suggestion)
     # Positions are sorted by time within a call, so "before" above is by time (ties: log order).
     return CallTimelines(
         ids=g.ids,
+        id_labels=g.id_labels,
         queued=g.time[queued],
         answered=_time_or_nan(g.time, answered),
         abandoned=_time_or_nan(g.time, abandoned),
@@ -91,17 +99,17 @@ def judge_calls(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which calls count in the service level (``counted``) and which count as met.
 
-    ``breached`` says whether each wait breaches the target's threshold (the pack's rule
-    at the threshold itself). Met is always "answered and not breached"; the denominator is
-    the pack's choice:
+    ``outcome`` holds codes into :data:`OUTCOMES`; ``breached`` says whether each wait
+    breaches the target's threshold (the pack's rule at the threshold itself). Met is always
+    "answered and not breached"; the denominator is the pack's choice:
 
     - ``answered_and_abandoned_after_grace``: answered + abandoned after the grace;
     - ``answered_and_abandoned_after_threshold``: answered + abandoned after T;
     - ``offered``: every answered or abandoned call (each abandon a failure);
     - ``answered``: answered calls only.
     """
-    answered = outcome == "answered"
-    abandoned = outcome == "abandoned"
+    answered = outcome == ANSWERED
+    abandoned = outcome == ABANDONED
     denominators = {
         "answered_and_abandoned_after_grace": answered | (abandoned & (wait > grace)),
         "answered_and_abandoned_after_threshold": answered | (abandoned & breached),

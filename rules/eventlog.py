@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .coded import CODE, Coded, Labels, Numbered
 from .document import close_match, did_you_mean
 from .errors import CauError, DataError, InputFileError
 
@@ -45,14 +46,17 @@ EVENTS: tuple[str, ...] = (
     "reopened",
     "closed",
 )
-COLUMNS: tuple[str, ...] = (
-    "id", "time", "event", "value", "channel", "option", "service", "level", "group",
-)
-TEXT_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c not in ("time", "event"))
+# Text columns besides the id; a new column is one more name here (files then need it).
+ATTRIBUTES: tuple[str, ...] = ("value", "channel", "option", "service", "level", "group")
+COLUMNS: tuple[str, ...] = ("id", "time", "event", *ATTRIBUTES)
+TEXT_COLUMNS: tuple[str, ...] = ("id", *ATTRIBUTES)
 CHANNELS: tuple[str, ...] = ("phone", "email")
 OPTIONS: tuple[str, ...] = ("1", "2")
 LEVELS: tuple[str, ...] = ("1", "2", "3")
 EVENT_DTYPE = pd.CategoricalDtype(list(EVENTS))
+EVENT_CODE = np.int8
+_EVENT_CODES = {name: code for code, name in enumerate(EVENTS)}
+_EVENT_NAMES = np.asarray(EVENTS, dtype=object)
 DEFAULT_ZONE = "America/Montreal"
 FIRST_CONTACT = "first_contact"
 
@@ -426,7 +430,14 @@ class ReadReport:
 
 class EventLog:
     """A canonical event log (see the module docstring); ``report`` is set when the log
-    was read or validated."""
+    was read or validated.
+
+    In memory the log is columnar: ``time`` (float64 epoch seconds UTC), ``event``
+    (int8 codes into :data:`EVENTS`) and one :class:`~rules.coded.Coded` column per name
+    of :data:`TEXT_COLUMNS` (``columns``), so measuring compares and groups integers.
+    Text is made when a file is written, or when :attr:`frame` is asked for. Make a log
+    from arrays with :class:`EventLogBuilder`; ``EventLog(frame)`` codes a frame of text.
+    """
 
     def __init__(self, frame: pd.DataFrame, report: ReadReport | None = None):
         missing = [c for c in COLUMNS if c not in frame.columns]
@@ -436,25 +447,73 @@ class EventLog:
         if (codes < 0).any():
             bad = frame["event"][codes < 0].astype(str).unique()[:5]
             raise DataError("unknown event(s) " + ", ".join(f'"{b}"' for b in bad))
-        events = pd.Categorical.from_codes(codes, dtype=EVENT_DTYPE)
-        index = pd.RangeIndex(len(frame))
-        columns = {c: frame[c].fillna("").astype("str").set_axis(index) for c in TEXT_COLUMNS}
-        self.frame = pd.DataFrame(
-            {
-                "id": columns["id"],
-                "time": pd.Series(frame["time"].to_numpy(dtype="float64"), index=index),
-                "event": pd.Series(events, index=index),
-                **{c: columns[c] for c in TEXT_COLUMNS if c != "id"},
-            },
-            columns=list(COLUMNS),
+        self._set(
+            frame["time"].to_numpy(dtype="float64"),
+            codes.astype(EVENT_CODE),
+            {c: Coded.of(frame[c].reset_index(drop=True)) for c in TEXT_COLUMNS},
+            report,
         )
+
+    def _set(self, time: np.ndarray, event: np.ndarray, columns: dict[str, Coded],
+             report: ReadReport | None) -> None:
+        self.time = time
+        self.event = event
+        self.columns = columns
         self.report = report
+        self._frame: pd.DataFrame | None = None
+
+    @classmethod
+    def from_columns(cls, time: np.ndarray, event: np.ndarray, columns: Mapping[str, Coded],
+                     report: ReadReport | None = None) -> EventLog:
+        """A log of these columns as they are (``event``: codes into :data:`EVENTS`)."""
+        log = cls.__new__(cls)
+        log._set(np.asarray(time, dtype="float64"), np.asarray(event, dtype=EVENT_CODE),
+                 {c: columns[c] for c in TEXT_COLUMNS}, report)
+        return log
 
     def __len__(self) -> int:
-        return len(self.frame)
+        return len(self.time)
 
     def __repr__(self) -> str:
-        return f"EventLog({len(self)} events, {self.frame['id'].nunique()} ids)"
+        ids = np.unique(self.ids.codes).size
+        return f"EventLog({len(self)} events, {ids} ids)"
+
+    @property
+    def ids(self) -> Coded:
+        return self.columns["id"]
+
+    def text(self, column: str) -> np.ndarray:
+        """The text of every row of a text column, or the events' names (object array)."""
+        if column == "event":
+            return _EVENT_NAMES[self.event]
+        return self.columns[column].text()
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The log as a pandas frame (text columns categorical), made once when asked:
+        for notebooks and tests; the measurement reads the codes."""
+        if self._frame is None:
+            self._frame = pd.DataFrame(
+                {
+                    "id": self.ids.categorical(),
+                    "time": self.time,
+                    "event": pd.Categorical.from_codes(self.event, dtype=EVENT_DTYPE),
+                    **{c: self.columns[c].categorical() for c in TEXT_COLUMNS[1:]},
+                },
+                columns=list(COLUMNS),
+            )
+        return self._frame
+
+    def take(self, rows: np.ndarray) -> EventLog:
+        """The events at these positions (or where this mask is true), in that order."""
+        return EventLog.from_columns(
+            self.time[rows], self.event[rows], {c: v.take(rows) for c, v in self.columns.items()}
+        )
+
+    def in_time_order(self) -> EventLog:
+        """The events sorted by time; events of one instant in life-cycle order (the order
+        of :data:`EVENTS`), then in their order here."""
+        return self.take(np.lexsort((self.event, self.time)))
 
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]]) -> EventLog:
@@ -467,73 +526,205 @@ class EventLog:
 
     @classmethod
     def concat(cls, logs: Iterable[EventLog]) -> EventLog:
-        frames = [log.frame for log in logs]
-        if not frames:
-            return EventLogBuilder().build()
-        return cls(pd.concat(frames, ignore_index=True))
+        """The events of every log, one after the other."""
+        builder = EventLogBuilder()
+        for log in logs:
+            builder.add_log(log)
+        return builder.build()
 
     def validate(self, priorities: Collection[str] | None = None) -> EventLog:
         """The usable events of this log, with a :class:`ReadReport` (row = position + 1)."""
         rows = np.arange(1, len(self) + 1, dtype="int64")
-        return _split(self.frame, rows, find_problems(self.frame, priorities=priorities),
-                      "(in memory)", lambda bad: self.frame.loc[bad])
+        frame = self.text_frame()
+        return _split(frame, rows, find_problems(frame, priorities=priorities),
+                      "(in memory)", lambda bad: frame.loc[bad])
+
+    def text_frame(self, zone: str | None = None) -> pd.DataFrame:
+        """Every column as text (``time`` as ISO 8601 in ``zone``, or epoch seconds when
+        no zone is given): what a file receives."""
+        return pd.DataFrame(
+            {
+                "id": self.ids.text(),
+                "time": self.time if zone is None else format_instants(self.time, zone),
+                "event": self.text("event"),
+                **{c: self.columns[c].text() for c in TEXT_COLUMNS[1:]},
+            },
+            columns=list(COLUMNS),
+        )
 
     def write(self, path: str | Path, zone: str = DEFAULT_ZONE) -> None:
         """Write as CSV (instants local to ``zone``, with offset) or Parquet (UTC
-        timestamps), by the file's suffix; atomically."""
+        timestamps), by the file's suffix; atomically. Text is made here."""
         path = Path(path)
         kind = _suffix(path)
         with atomic_target(path) as temp:
             if kind == "csv":
-                out = self.frame.copy()
-                out["time"] = format_instants(out["time"].to_numpy(), zone)
-                out.to_csv(temp, index=False, compression="gzip" if path.suffix == ".gz" else None)
+                self.text_frame(zone).to_csv(
+                    temp, index=False, compression="gzip" if path.suffix == ".gz" else None)
             else:
                 pq.write_table(self._arrow(), temp)
 
     def _arrow(self) -> pa.Table:
+        def text(coded: Coded) -> pa.Array:
+            labels = pa.array(coded.labels.all(), pa.string())
+            return labels.take(pa.array(coded.codes)) if len(labels) else pa.array(
+                coded.text(), pa.string())
+
         columns: dict[str, pa.Array] = {
-            "id": pa.array(self.frame["id"]).cast(pa.string()),
-            "time": pa.array(_micros(self.frame["time"].to_numpy()), pa.timestamp("us", "UTC")),
+            "id": text(self.ids),
+            "time": pa.array(_micros(self.time), pa.timestamp("us", "UTC")),
             "event": pa.DictionaryArray.from_arrays(
-                pa.array(self.frame["event"].cat.codes.to_numpy(dtype="int8")),
-                pa.array(list(EVENTS)),
+                pa.array(self.event.astype("int8")), pa.array(list(EVENTS))
             ),
         }
         for c in TEXT_COLUMNS[1:]:
-            columns[c] = pa.array(self.frame[c]).cast(pa.string())
+            columns[c] = text(self.columns[c])
         return pa.table(columns)
 
 
 class EventLogBuilder:
-    """Collects events as Python lists and builds the :class:`EventLog` once, so a
-    simulator can append millions of events cheaply."""
+    """The one way to make an :class:`EventLog` from code: a simulator, an importer, a
+    test. Events come in blocks of numpy arrays (:meth:`add` with arrays: no Python loop
+    per event) or one at a time (:meth:`add` with scalars, e.g. from a SimPy process);
+    the log is coded once, in :meth:`build`.
+
+    Ids are texts, or codes of ids reserved with :meth:`numbered_ids` (``C0`` …: never
+    made text until written; a text id such ranges write is the same id). Values and
+    attributes (:data:`ATTRIBUTES`) are a text for the whole block, an array of texts,
+    or a :class:`~rules.coded.Coded` column; events are a name of :data:`EVENTS` or an
+    array of codes into it.
+    """
 
     def __init__(self) -> None:
-        self._columns: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+        self._ranges: list[Numbered] = []
+        self._numbered = 0
+        self._blocks: list[dict[str, Any]] = []
+        self._rows: dict[str, list[Any]] = {c: [] for c in COLUMNS}
 
     def __len__(self) -> int:
-        return len(self._columns["id"])
+        return sum(len(b["time"]) for b in self._blocks) + len(self._rows["time"])
 
-    def add(
-        self, id: str, time: float, event: str, value: str = "", *, channel: str = "",
-        option: str = "", service: str = "", level: str = "", group: str = "",
-    ) -> None:
-        c = self._columns
-        c["id"].append(id)
-        c["time"].append(time)
-        c["event"].append(event)
-        c["value"].append(value)
-        c["channel"].append(channel)
-        c["option"].append(option)
-        c["service"].append(service)
-        c["level"].append(level)
-        c["group"].append(group)
+    def numbered_ids(self, prefix: str, count: int, *, first: int = 0, width: int = 0
+                     ) -> np.ndarray:
+        """Reserve ``count`` ids ``prefix`` + number (from ``first``, zero-padded to
+        ``width``); returns their codes, to give :meth:`add` as ``id``."""
+        if any(r.prefix == prefix for r in self._ranges):
+            raise ValueError(f"numbered ids {prefix!r} are already reserved")
+        self._ranges.append(Numbered(prefix, count, first, width))
+        codes = np.arange(self._numbered, self._numbered + count, dtype=CODE)
+        self._numbered += count
+        return codes
+
+    def add(self, id: Any, time: Any, event: Any, value: Any = "", **attributes: Any) -> None:
+        """Events: one (scalars) or a block (``time`` an array; every other argument an
+        array of the same length or one value for all)."""
+        unknown = set(attributes) - set(ATTRIBUTES)
+        if unknown:
+            raise TypeError(f"unknown event log column(s) {sorted(unknown)}; "
+                            f"the columns are {', '.join(COLUMNS)}")
+        if isinstance(event, str) and event not in _EVENT_CODES:
+            raise DataError(f'unknown event "{event}"' + _hint(did_you_mean(event, EVENTS)))
+        if np.ndim(time) == 0:
+            row = {"id": id, "time": float(time), "event": event, "value": value,
+                   **{c: attributes.get(c, "") for c in ATTRIBUTES[1:]}}
+            for c in COLUMNS:
+                self._rows[c].append(row[c])
+            return
+        n = len(time)
+        block: dict[str, Any] = {"time": np.asarray(time, dtype="float64")}
+        block["id"] = id if isinstance(id, str) else np.asarray(id)
+        block["event"] = (np.full(n, _EVENT_CODES[event], dtype=EVENT_CODE)
+                          if isinstance(event, str) else np.asarray(event, dtype=EVENT_CODE))
+        block["value"] = value
+        for c in ATTRIBUTES[1:]:
+            block[c] = attributes.get(c, "")
+        for c, v in block.items():
+            if not isinstance(v, str | Coded) and np.ndim(v) and len(v) != n:
+                raise ValueError(f"column {c}: {len(v)} values for {n} events")
+        self._blocks.append(block)
+
+    def add_log(self, log: EventLog) -> None:
+        """Every event of ``log`` (its ids as text: the same text is the same id)."""
+        self.add(log.ids.text(), log.time, log.event,
+                 **{c: log.columns[c] for c in ATTRIBUTES})
 
     def build(self) -> EventLog:
-        frame = pd.DataFrame({c: pd.Series(v, dtype="float64" if c == "time" else "str")
-                              for c, v in self._columns.items()})
-        return EventLog(frame)
+        """The log of every event added, in the order added (blocks, then single events)."""
+        blocks = list(self._blocks)
+        if self._rows["time"]:
+            rows = self._rows
+            blocks.append({
+                "time": np.asarray(rows["time"], dtype="float64"),
+                "id": np.asarray(rows["id"], dtype=object),
+                "event": event_codes(pd.Series(rows["event"], dtype=object)),
+                **{c: np.asarray(rows[c], dtype=object) for c in ATTRIBUTES},
+            })
+        sizes = [len(b["time"]) for b in blocks]
+        time = np.concatenate([b["time"] for b in blocks]) if blocks else np.zeros(0)
+        event = (np.concatenate([b["event"] for b in blocks]) if blocks
+                 else np.zeros(0, dtype=EVENT_CODE))
+        if (event < 0).any() or (event >= len(EVENTS)).any():
+            raise DataError(f"event codes outside 0…{len(EVENTS) - 1} among those added")
+        columns = {"id": self._ids([b["id"] for b in blocks], sizes)}
+        for c in ATTRIBUTES:
+            columns[c] = _code_texts([b[c] for b in blocks], sizes)
+        return EventLog.from_columns(time, event.astype(EVENT_CODE), columns)
+
+    def _ids(self, parts: list[Any], sizes: list[int]) -> Coded:
+        """Id codes: numbered codes as given, texts resolved against the numbered ranges
+        first, the others coded as explicit ids after them."""
+        codes, texts = [], []
+        for part, n in zip(parts, sizes, strict=True):
+            if isinstance(part, str):
+                part = np.full(n, part, dtype=object)
+            if part.dtype.kind in "iu":
+                codes.append(part.astype(CODE))
+                texts.append(np.zeros(n, dtype=bool))
+                continue
+            # single events may mix codes and texts
+            is_code = np.fromiter((isinstance(i, int | np.integer) for i in part), bool, n)
+            codes.append(np.where(is_code, part, -1).astype(CODE) if is_code.any()
+                         else np.full(n, -1, dtype=CODE))
+            texts.append(~is_code)
+        every = np.concatenate(codes) if codes else np.zeros(0, dtype=CODE)
+        wanted = np.concatenate(texts) if texts else np.zeros(0, dtype=bool)
+        explicit = np.zeros(0, dtype=object)
+        if wanted.any():
+            text = np.concatenate([p if not isinstance(p, str) else np.full(n, p, dtype=object)
+                                   for p, n in zip(parts, sizes, strict=True)])[wanted]
+            text = pd.Series(text, dtype=object).astype(str)
+            found = Labels(self._ranges).find(text.to_numpy()) if self._ranges else np.full(
+                text.size, -1, dtype=CODE)
+            rest = found < 0
+            local, uniques = pd.factorize(text[rest], sort=False)
+            found[rest] = local + self._numbered
+            explicit = np.asarray(uniques, dtype=object)
+            every[wanted] = found
+        return Coded(every, Labels([*self._ranges, explicit]))
+
+
+def _code_texts(parts: list[Any], sizes: list[int]) -> Coded:
+    """One coded column from blocks, each a text for all its rows, an array of texts or a
+    Coded column: every block's distinct texts coded together (no loop over rows)."""
+    local: list[np.ndarray] = []
+    labels: list[np.ndarray] = []
+    for part, n in zip(parts, sizes, strict=True):
+        if isinstance(part, Coded):
+            local.append(part.codes)
+            labels.append(part.labels.all())
+        elif isinstance(part, str) or np.ndim(part) == 0:
+            local.append(np.zeros(n, dtype=CODE))
+            labels.append(np.array(["" if part is None else str(part)], dtype=object))
+        else:
+            coded = Coded.of(part)
+            local.append(coded.codes)
+            labels.append(coded.labels.all())
+    if not parts:
+        return Coded(np.zeros(0, dtype=CODE), Labels.of([]))
+    merged, uniques = pd.factorize(pd.Series(np.concatenate(labels), dtype=object), sort=False)
+    starts = np.concatenate([[0], np.cumsum([len(x) for x in labels])])
+    codes = np.concatenate([merged[start + c] for start, c in zip(starts, local, strict=False)])
+    return Coded(codes.astype(CODE), Labels([np.asarray(uniques, dtype=object)]))
 
 
 # -- reading --------------------------------------------------------------------------

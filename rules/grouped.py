@@ -15,24 +15,22 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
+from .eventlog import EVENTS, EventLog
 
 # How many offending rows a DataError spells out before summarising the rest.
 SHOWN_ROWS = 10
 
 
 class EventCodes:
-    """The event name and the id of every row of a log as small integers, computed once."""
+    """The event and the id of every row of a log as small integers (the log's codes),
+    with lookups by event name."""
 
-    def __init__(self, events: pd.DataFrame):
-        column = events["event"]
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            names = [str(c) for c in column.cat.categories]
-            self.codes = column.cat.codes.to_numpy()
-        else:
-            self.codes, uniques = pd.factorize(column, sort=False)
-            names = [str(u) for u in uniques]
-        self.names = {name: i for i, name in enumerate(names)}
-        self.ids, self.id_values = pd.factorize(events["id"], sort=False)
+    def __init__(self, log: EventLog):
+        self.log = log
+        self.codes = log.event
+        self.names = {name: i for i, name in enumerate(EVENTS)}
+        self.ids = log.ids.codes
+        self.id_labels = log.ids.labels
 
     def lookup(self, names: Iterable[str]) -> np.ndarray:
         """A table: event code → whether it is one of ``names``."""
@@ -49,14 +47,15 @@ class GroupedEvents:
     """A subset of an event log's rows, sorted by id then time (ties: log order).
 
     ``rows`` are positions in the original log (for messages naming a row); ``group`` is
-    the id number (0 … ``len(ids)`` - 1) of each sorted row; ``ids`` the id of each group.
+    the id number (0 … ``len(ids)`` - 1) of each sorted row; ``ids`` the id code (into
+    ``id_labels``) of each group.
     """
 
-    def __init__(self, events: pd.DataFrame, rows: np.ndarray, codes: EventCodes):
-        times = events["time"].to_numpy(dtype=np.float64)[rows]
-        # Renumber the ids present in this subset 0 … n-1 (order of first appearance kept
-        # by the log-wide numbering), without hashing the ids again.
-        present = np.zeros(len(codes.id_values), dtype=bool)
+    def __init__(self, rows: np.ndarray, codes: EventCodes):
+        times = codes.log.time[rows]
+        # Renumber the ids present in this subset 0 … n-1, in the order of their codes,
+        # without hashing the ids again.
+        present = np.zeros(len(codes.id_labels), dtype=bool)
         present[codes.ids[rows]] = True
         numbers = (np.cumsum(present) - 1)[codes.ids[rows]]
         if np.isnan(times).any():
@@ -69,7 +68,8 @@ class GroupedEvents:
         self.rows = rows[order]
         self.group = numbers[order].astype(np.int64)
         self.time = times[order]
-        self.ids = np.asarray(codes.id_values, dtype=object)[present]
+        self.ids = np.flatnonzero(present)
+        self.id_labels = codes.id_labels
         self._codes = codes
         self._event_code = codes.codes[self.rows]
 
@@ -137,17 +137,17 @@ class GroupedEvents:
         return out
 
 
-def row_error(what: str, events: pd.DataFrame, rows: np.ndarray, suggestion: str) -> DataError:
+def row_error(what: str, log: EventLog, rows: np.ndarray, suggestion: str) -> DataError:
     """A DataError naming each offending row of the log (row = position + 1, as
     :meth:`rules.eventlog.EventLog.validate` numbers them), with its id, event and time."""
-    shown = events.iloc[rows[:SHOWN_ROWS]]
+    shown = log.take(rows[:SHOWN_ROWS])
     lines = [
         f"  row {row + 1}: id {ident}, event {event}"
         + (f', value "{value}"' if value else "")
         + f", time {pd.Timestamp(time, unit='s', tz='UTC')}"
         for row, ident, event, value, time in zip(
-            rows[:SHOWN_ROWS], shown["id"], shown["event"], shown["value"], shown["time"],
-            strict=True,
+            rows[:SHOWN_ROWS], shown.text("id"), shown.text("event"), shown.text("value"),
+            shown.time, strict=True,
         )
     ]
     if rows.size > SHOWN_ROWS:

@@ -10,12 +10,14 @@ answer-time definitions in :mod:`rules.calls`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .calls import CALL_EVENTS, CallTimelines, judge_calls, read_calls
+from .calls import CALL_EVENTS, OUTCOMES, CallTimelines, judge_calls, read_calls
+from .coded import Labels
 from .eventlog import EventLog, atomic_target, make_directory
 from .grouped import EventCodes
 from .months import MonthGrid
@@ -27,6 +29,64 @@ MONTHLY_COLUMNS: tuple[str, ...] = (
     "month", "target", "kind", "counted", "met", "compliance", "goal", "goal_met",
     "margin", "breached_open",
 )
+CALL_COLUMNS: tuple[str, ...] = (
+    "id", "target", "queued", "wait", "outcome", "in_hours", "counted", "met", "month",
+    "halfhour",
+)
+
+
+@dataclass(frozen=True)
+class CallTargets:
+    """Per call, as arrays: whether it was queued in the target's hours, counts in its
+    service level, and met it."""
+
+    in_hours: np.ndarray
+    counted: np.ndarray
+    met: np.ndarray
+
+
+@dataclass(frozen=True)
+class JudgedCalls:
+    """Every call judged against every answer-time target, one element per call (ids as
+    codes into ``id_labels``, ``outcome`` codes into :data:`rules.calls.OUTCOMES`,
+    ``month`` an index into ``months``): what replication figures count, with no row per
+    call per target made until :meth:`frame` is asked for."""
+
+    ids: np.ndarray
+    id_labels: Labels
+    queued: np.ndarray
+    wait: np.ndarray
+    outcome: np.ndarray
+    month: np.ndarray
+    months: tuple[str, ...]
+    halfhour: np.ndarray
+    targets: dict[str, CallTargets]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def frame(self) -> pd.DataFrame:
+        """One row per call per target (:data:`CALL_COLUMNS`), ids and words as text."""
+        if not self.targets:
+            return pd.DataFrame(columns=list(CALL_COLUMNS))
+        ids = self.id_labels.text(self.ids)
+        outcome = np.asarray(OUTCOMES, dtype=object)[self.outcome]
+        month = np.asarray(self.months, dtype=object)[self.month]
+        return pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "id": ids, "target": target, "queued": self.queued, "wait": self.wait,
+                        "outcome": outcome, "in_hours": judged.in_hours,
+                        "counted": judged.counted, "met": judged.met, "month": month,
+                        "halfhour": self.halfhour,
+                    },
+                    columns=list(CALL_COLUMNS),
+                )
+                for target, judged in self.targets.items()
+            ],
+            ignore_index=True,
+        )
 
 
 @dataclass(frozen=True)
@@ -35,17 +95,23 @@ class Measurement:
 
     ``reconciliation`` holds the counts that must add up: events read = events measured
     + events after ``as_of``; tickets = resolved + open; and, per resolution target,
-    its tickets = counted over the months + still open.
+    its tickets = counted over the months + still open. The calls are kept as arrays
+    (``judged_calls``); the table :attr:`calls` is made the first time it is asked for.
     """
 
     monthly: pd.DataFrame
     tickets: pd.DataFrame
-    calls: pd.DataFrame
+    judged_calls: JudgedCalls
     volumes: pd.DataFrame
     first_contact: pd.DataFrame
     as_of: float
     zone: str
     reconciliation: dict[str, int] = field(default_factory=dict)
+
+    @cached_property
+    def calls(self) -> pd.DataFrame:
+        """Per call per answer-time target (:data:`CALL_COLUMNS`)."""
+        return self.judged_calls.frame()
 
     def to_frame(self) -> pd.DataFrame:
         return self.monthly
@@ -66,32 +132,31 @@ def measure(log: EventLog, pack: RulePack, *, as_of: float | None = None) -> Mea
     ``as_of`` (default: the last event's instant) is when open tickets are judged;
     events after it are left out (and counted in ``reconciliation``).
     """
-    frame = log.frame
-    events_read = len(frame)
-    if as_of is not None and events_read and float(frame["time"].max()) > as_of:
-        frame = frame[frame["time"].to_numpy() <= as_of].reset_index(drop=True)
+    events_read = len(log)
+    if as_of is not None and events_read and float(log.time.max()) > as_of:
+        log = log.take(np.flatnonzero(log.time <= as_of))
     zone = pack.zone
-    codes = EventCodes(frame)
+    codes = EventCodes(log)
     tickets = read_tickets(
-        frame, codes, pack.priority_codes, pack.semantics.priority_target
+        log, codes, pack.priority_codes, pack.semantics.priority_target
     )
-    calls = read_calls(frame, codes)
+    calls = read_calls(log, codes)
     if as_of is None:
-        as_of = float(frame["time"].max()) if len(frame) else 0.0
+        as_of = float(log.time.max()) if len(log) else 0.0
     first = min(
         [as_of, *(float(np.min(a)) for a in (tickets.opened, calls.queued) if a.size)]
     )
     grid = MonthGrid(zone, first, as_of)
 
     resolution = judge_resolution(tickets, pack, grid, as_of)
-    call_table, call_monthly = _judge_calls(calls, pack, grid, as_of)
+    judged_calls, call_monthly = _judge_calls(calls, pack, grid, as_of)
     fc_table, fc_monthly = _judge_first_contact(tickets, pack, grid)
 
     monthly = _monthly(pack, grid, {**resolution.counts, **call_monthly, **fc_monthly})
     reconciliation = {
         "events_read": events_read,
-        "events_measured": len(frame),
-        "events_after_as_of": events_read - len(frame),
+        "events_measured": len(log),
+        "events_after_as_of": events_read - len(log),
         "ticket_events": len(codes.rows_of(TICKET_EVENTS)),
         "call_events": len(codes.rows_of(CALL_EVENTS)),
         "tickets": len(tickets),
@@ -104,7 +169,7 @@ def measure(log: EventLog, pack: RulePack, *, as_of: float | None = None) -> Mea
     return Measurement(
         monthly=monthly,
         tickets=resolution.tickets,
-        calls=call_table,
+        judged_calls=judged_calls,
         volumes=_volumes(tickets, calls, grid),
         first_contact=fc_table,
         as_of=as_of,
@@ -115,13 +180,12 @@ def measure(log: EventLog, pack: RulePack, *, as_of: float | None = None) -> Mea
 
 def _judge_calls(
     calls: CallTimelines, pack: RulePack, grid: MonthGrid, as_of: float
-) -> tuple[pd.DataFrame, MonthlyCounts]:
-    """Per call per answer-time target, and the monthly counts of each such target."""
+) -> tuple[JudgedCalls, MonthlyCounts]:
+    """Every call against every answer-time target, and the monthly counts of each."""
     outcome = calls.outcome()
     wait = calls.wait(as_of)
     month = grid.index(calls.queued) if len(calls) else np.zeros(0, dtype=np.int64)
-    halfhour = _halfhour_of_week(calls.queued, grid.zone)
-    frames, counts = [], {}
+    judged, counts = {}, {}
     for target in pack.targets:
         if not isinstance(target, AnswerTimeTarget):
             continue
@@ -130,32 +194,18 @@ def _judge_calls(
         in_hours = pack.calendar(target.calendar).is_open(calls.queued)
         counted &= in_hours
         met &= in_hours
-        still_waiting = (outcome == "waiting") & breached & in_hours
+        still_waiting = (outcome == OUTCOMES.index("waiting")) & breached & in_hours
         counts[target.id] = (
             np.bincount(month[counted], minlength=len(grid)),
             np.bincount(month[met], minlength=len(grid)),
             np.bincount(month[still_waiting], minlength=len(grid)),
         )
-        frames.append(
-            pd.DataFrame(
-                {
-                    "id": calls.ids,
-                    "target": target.id,
-                    "queued": calls.queued,
-                    "wait": wait,
-                    "outcome": outcome,
-                    "in_hours": in_hours,
-                    "counted": counted,
-                    "met": met,
-                    "month": np.asarray(grid.labels, dtype=object)[month],
-                    "halfhour": halfhour,
-                }
-            )
-        )
-    columns = ["id", "target", "queued", "wait", "outcome", "in_hours", "counted", "met",
-               "month", "halfhour"]
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    return table, counts
+        judged[target.id] = CallTargets(in_hours=in_hours, counted=counted, met=met)
+    return JudgedCalls(
+        ids=calls.ids, id_labels=calls.id_labels, queued=calls.queued, wait=wait,
+        outcome=outcome, month=month, months=tuple(grid.labels),
+        halfhour=_halfhour_of_week(calls.queued, grid.zone), targets=judged,
+    ), counts
 
 
 def _halfhour_of_week(t: np.ndarray, zone: str) -> np.ndarray:

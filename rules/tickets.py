@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .eventlog import EVENTS, FIRST_CONTACT
+from .coded import Coded
+from .eventlog import EVENTS, FIRST_CONTACT, EventLog
 from .grouped import EventCodes, GroupedEvents, row_error
 
 # Every event of a ticket's life (the others are calls').
@@ -60,19 +61,19 @@ class TicketTimelines:
         return len(self.ids)
 
 
-def _first_present(events: pd.DataFrame, g: GroupedEvents, column: str) -> np.ndarray:
+def _first_present(log: EventLog, g: GroupedEvents, column: str) -> np.ndarray:
     """Per ticket, the first non-empty value of ``column`` among its events (or None)."""
-    values = events[column]
-    present = (values.notna() & values.ne("")).to_numpy(dtype=bool)
-    pos = g.first(present[g.rows])
+    values = log.columns[column]
+    present = values.codes[g.rows] != values.labels.code("")
+    pos = g.first(present)
     out = np.full(len(g), None, dtype=object)
     has = pos >= 0
-    out[has] = values.iloc[g.rows[pos[has]]].to_numpy(dtype=object)
+    out[has] = values.labels.text(values.codes[g.rows[pos[has]]])
     return out
 
 
 def read_tickets(
-    events: pd.DataFrame,
+    log: EventLog,
     codes: EventCodes,
     priorities: tuple[str, ...],
     priority_rule: str = "last",
@@ -85,13 +86,13 @@ def read_tickets(
     event, no ``priority``, a priority the pack does not know, resolved before opened,
     a ``waiting_end`` with no ``waiting_start`` before it.
     """
-    g = GroupedEvents(events, codes.rows_of(TICKET_EVENTS), codes)
+    g = GroupedEvents(codes.rows_of(TICKET_EVENTS), codes)
     t = g.time
 
     first_open = g.first(g.mask("opened"))
-    _require(events, g, first_open, "a ticket without an `opened` event",
+    _require(log, g, first_open, "a ticket without an `opened` event",
              "Every ticket needs the instant it was opened; check the import mapping.")
-    _require(events, g, g.last(g.mask("priority")), "a ticket without a `priority` event",
+    _require(log, g, g.last(g.mask("priority")), "a ticket without a `priority` event",
              "Every ticket needs a priority (P1…P5); check the import mapping.")
 
     is_resolved = g.mask("resolved")
@@ -109,33 +110,30 @@ def read_tickets(
     if early.size:
         raise row_error(
             "ticket resolved before it was opened",
-            events, g.rows[early],
+            log, g.rows[early],
             "An end cannot precede its start; check the time zone and the column mapping.",
         )
 
-    chosen, priority_set = _chosen_priority(events, g, priorities, priority_rule)
+    chosen, priority_set = _chosen_priority(log, g, priorities, priority_rule)
 
-    stops = _stops(events, g, is_resolved)
+    stops = _stops(log, g, is_resolved)
 
     assigned = g.mask("assigned")
-    levels = _levels(events, g.rows[assigned])
+    levels = _levels(log, g.rows[assigned])
     escalation = np.zeros(g.rows.size, dtype=bool)
     escalation[np.flatnonzero(assigned)[levels > 1]] = True
 
-    fc_rows = np.flatnonzero(is_resolved)
-    fc_values = events["value"].iloc[g.rows[fc_rows]].astype("string")
-    first_contact_mask = np.zeros(g.rows.size, dtype=bool)
-    first_contact_mask[fc_rows[fc_values.eq(FIRST_CONTACT).fillna(False).to_numpy(bool)]] = True
+    first_contact_mask = is_resolved & log.columns["value"].equals(FIRST_CONTACT)[g.rows]
 
     return TicketTimelines(
-        ids=g.ids,
+        ids=g.id_labels.text(g.ids),
         opened=opened,
         resolved=resolved,
         priority=np.asarray(priorities, dtype=object)[chosen],
         priority_set=np.maximum(t[priority_set], opened),
-        channel=_first_present(events, g, "channel"),
-        option=_first_present(events, g, "option"),
-        service=_first_present(events, g, "service"),
+        channel=_first_present(log, g, "channel"),
+        option=_first_present(log, g, "option"),
+        service=_first_present(log, g, "service"),
         escalated=g.any(escalation),
         first_contact=g.any(first_contact_mask),
         stops=stops,
@@ -143,28 +141,29 @@ def read_tickets(
 
 
 def _require(
-    events: pd.DataFrame, g: GroupedEvents, pos: np.ndarray, what: str, suggestion: str
+    log: EventLog, g: GroupedEvents, pos: np.ndarray, what: str, suggestion: str
 ) -> None:
     missing = np.flatnonzero(pos < 0)
     if missing.size:
         # name each such ticket by its first row
         first_rows = g.rows[g.first(np.ones(g.rows.size, dtype=bool))[missing]]
-        raise row_error(what, events, first_rows, suggestion)
+        raise row_error(what, log, first_rows, suggestion)
 
 
 def _chosen_priority(
-    events: pd.DataFrame, g: GroupedEvents, priorities: tuple[str, ...], rule: str
+    log: EventLog, g: GroupedEvents, priorities: tuple[str, ...], rule: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per ticket, the rank (in ``priorities``) of its priority under ``rule``, and the
     sorted position of the event from which it held that priority."""
     pos = np.flatnonzero(g.mask("priority"))
-    values = events["value"].iloc[g.rows[pos]].astype("string")
-    ranks = pd.Index(list(priorities)).get_indexer(pd.Index(values)).astype(np.int64)
+    values = log.columns["value"]
+    rank_of = pd.Index(list(priorities)).get_indexer(pd.Index(values.labels.all(), dtype=object))
+    ranks = rank_of.astype(np.int64)[values.codes[g.rows[pos]]]
     unknown = pos[ranks < 0]
     if unknown.size:
         raise row_error(
             f"priority not among the pack's ({', '.join(priorities)})",
-            events,
+            log,
             g.rows[unknown],
             "Map the source's priorities onto the pack's codes in the import mapping.",
         )
@@ -185,14 +184,20 @@ def _chosen_priority(
     return final, g.first_of(pos[same & (pos > changed[group])])
 
 
-def _levels(events: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+def _levels(log: EventLog, rows: np.ndarray) -> np.ndarray:
     """Support level after each `assigned` row: the `level` column, else its `value`."""
-    level = pd.to_numeric(events["level"].iloc[rows], errors="coerce").to_numpy(np.float64)
-    value = pd.to_numeric(events["value"].iloc[rows], errors="coerce").to_numpy(np.float64)
+    level, value = (_numbers(log.columns[c])[log.columns[c].codes[rows]]
+                    for c in ("level", "value"))
     return np.where(np.isnan(level), value, level)
 
 
-def _stops(events: pd.DataFrame, g: GroupedEvents, is_resolved: np.ndarray) -> Stops:
+def _numbers(column: Coded) -> np.ndarray:
+    """Each label of a column read as a number (NaN when it is not one)."""
+    labels = pd.Series(column.labels.all(), dtype=object)
+    return pd.to_numeric(labels, errors="coerce").to_numpy(np.float64)
+
+
+def _stops(log: EventLog, g: GroupedEvents, is_resolved: np.ndarray) -> Stops:
     """Waits on the user (start → next end or resolution, NaN if none: it lasts until the
     ticket is judged) and resolved → reopened gaps."""
     t = g.time
@@ -203,7 +208,7 @@ def _stops(events: pd.DataFrame, g: GroupedEvents, is_resolved: np.ndarray) -> S
     if orphan.size:
         raise row_error(
             "`waiting_end` with no `waiting_start` before it in its ticket",
-            events, g.rows[orphan],
+            log, g.rows[orphan],
             "A wait on the user ends after it starts; check the order of the events.",
         )
     wait_pos = np.flatnonzero(starts)

@@ -100,13 +100,12 @@ class Calibration:
 
 def calibrate(log: EventLog, pack: RulePack, source: str = "") -> Calibration:
     """Measure ``log`` (tickets; calls are ignored) for a scenario judged by ``pack``."""
-    frame = log.frame
-    tickets = read_tickets(frame, EventCodes(frame), pack.priority_codes,
+    tickets = read_tickets(log, EventCodes(log), pack.priority_codes,
                            pack.semantics.priority_target)
     n = len(tickets)
     if n == 0:
         raise DataError(f"{source or 'event log'}: no ticket to calibrate from")
-    levels_known = bool(frame["level"].ne("").any())
+    levels_known = not log.columns["level"].equals("").all()
     waits = ~tickets.stops.reopen
     waited = _tickets_with(tickets, waits)
     reopened = _tickets_with(tickets, tickets.stops.reopen)

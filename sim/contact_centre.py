@@ -37,13 +37,14 @@ import math
 from bisect import bisect_right
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import simpy
 
 from rules.errors import DataError
-from rules.eventlog import COLUMNS, EVENTS, EventLog
+from rules.eventlog import EVENTS, EventLog, EventLogBuilder
 
 from .distributions import Distribution
 from .staffing import StaffingSteps
@@ -99,15 +100,18 @@ class ContactCentreRun:
     emails: EmailOutcomes
     staffing: StaffingSteps
 
-    def event_log(
-        self, ids: np.ndarray | None = None, options: np.ndarray | None = None
-    ) -> EventLog:
-        """The canonical call events (queued, answered, abandoned) up to the end; ``ids``
-        and menu ``options`` per call default to ``call-<n>`` and empty."""
+    def event_log(self) -> EventLog:
+        """The canonical call events up to the end, calls numbered ``call-0`` …"""
+        builder = EventLogBuilder()
+        self.add_events(builder, builder.numbered_ids("call-", self.calls.queued.size))
+        return builder.build()
+
+    def add_events(self, builder: EventLogBuilder, ids: np.ndarray, options: Any = "") -> None:
+        """Add the call events (queued, answered, abandoned) up to the end to ``builder``,
+        in time order: ``ids`` are the calls' id codes (from the builder), ``options``
+        the menu option of every call or of each."""
         calls = self.calls
         n = calls.queued.size
-        call_ids = ids if ids is not None else np.char.add("call-", np.arange(n).astype(str))
-        option = options if options is not None else np.full(n, "")
         answered = np.flatnonzero(~np.isnan(calls.answered))
         abandoned = np.flatnonzero(~np.isnan(calls.abandoned))
         rows = np.concatenate([np.arange(n), answered, abandoned])
@@ -117,23 +121,12 @@ class ContactCentreRun:
             [n, answered.size, abandoned.size],
         )
         order = np.lexsort((codes, times))
-        rows, times, codes = rows[order], times[order], codes[order]
-        size = rows.size
-        frame = pd.DataFrame(
-            {
-                "id": np.asarray(call_ids, dtype=object)[rows],
-                "time": times,
-                "event": pd.Categorical.from_codes(codes, categories=pd.Index(EVENTS)),
-                "value": np.full(size, ""),
-                "channel": np.full(size, "phone"),
-                "option": np.asarray(option, dtype=object)[rows],
-                "service": np.full(size, ""),
-                "level": np.full(size, "1"),
-                "group": np.full(size, ""),
-            },
-            columns=list(COLUMNS),
+        rows = rows[order]
+        builder.add(
+            np.asarray(ids)[rows], times[order], codes[order], channel="phone",
+            option=options if isinstance(options, str) else np.asarray(options)[rows],
+            level="1",
         )
-        return EventLog(frame)
 
     def monitors(self, step: float = HALF_HOUR) -> pd.DataFrame:
         """Per bin of ``step`` seconds from the start (``time``, UTC; the last bin may end

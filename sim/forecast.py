@@ -17,7 +17,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from rules.calls import ABANDONED, ANSWERED
+from rules.measure import JudgedCalls
 from rules.months import MonthGrid
+
+HALF_HOURS_PER_WEEK = 336
 
 CONFIDENCE = 0.95
 
@@ -65,31 +69,38 @@ class Forecast:
 
 def replication_figures(
     monthly: pd.DataFrame,
-    calls: pd.DataFrame,
+    calls: JudgedCalls,
     monitors: pd.DataFrame,
     backlog: pd.DataFrame,
     zone: str,
 ) -> ReplicationFigures:
     """Summarise one replication from its measurement and its time-weighted monitors.
 
-    ``monthly`` and ``calls`` are ``Measurement.monthly`` and ``Measurement.calls``;
-    ``monitors`` and ``backlog`` come from the replication. Occupancy is busy agent-time
-    over on-duty agent-time in the month (monitors are averages over equal half-hours,
-    so a ratio of sums is the time-weighted ratio).
+    ``monthly`` and ``calls`` are ``Measurement.monthly`` and ``Measurement.judged_calls``
+    (counted on their codes: one replication's calls are never made a table);
+    ``monitors`` and ``backlog`` come from the replication. Calls offered, answered and
+    abandoned are counted once each; the half-hours' service level is the first
+    answer-time target's. Occupancy is busy agent-time over on-duty agent-time in the
+    month (monitors are averages over equal half-hours, so a ratio of sums is the
+    time-weighted ratio).
     """
     rows: list[pd.DataFrame] = []
     if len(calls):
-        by_month = calls.groupby("month", sort=True)
-        answered = calls["outcome"] == "answered"
+        months = len(calls.months)
+        answered = calls.outcome == ANSWERED
         counts = pd.DataFrame(
             {
-                "offered": by_month.size(),
-                "answered": answered.groupby(calls["month"]).sum(),
-                "abandoned": (calls["outcome"] == "abandoned").groupby(calls["month"]).sum(),
-                "asa": calls["wait"].where(answered).groupby(calls["month"]).mean(),
-            }
+                "offered": np.bincount(calls.month, minlength=months),
+                "answered": np.bincount(calls.month[answered], minlength=months),
+                "abandoned": np.bincount(calls.month[calls.outcome == ABANDONED],
+                                         minlength=months),
+                # pandas' grouped mean, as ever (compensated sums, NaN without answers)
+                "asa": pd.Series(calls.wait[answered]).groupby(calls.month[answered]).mean()
+                .reindex(range(months)).to_numpy(),
+            },
+            index=pd.Index(calls.months, name="month"),
         )
-        rows.append(_long(counts))
+        rows.append(_long(counts[counts["offered"] > 0]))
     if len(monitors):
         times = monitors["time"].to_numpy(dtype="float64")
         month = MonthGrid(zone, times.min(), times.max()).label(times)
@@ -110,17 +121,19 @@ def replication_figures(
         )
     operations = pd.concat(rows, ignore_index=True) if rows else _empty(OPERATIONS_COLUMNS)
     if len(calls):
-        counted = calls["counted"].astype(bool)
-        halfhours = (
-            pd.DataFrame(
-                {
-                    "offered": calls.groupby("halfhour").size(),
-                    "counted": counted.groupby(calls["halfhour"]).sum(),
-                    "met": (counted & calls["met"].astype(bool)).groupby(calls["halfhour"]).sum(),
-                }
-            )
-            .rename_axis("halfhour")
-            .reset_index()
+        slots = np.bincount(calls.halfhour, minlength=HALF_HOURS_PER_WEEK)
+        target = next(iter(calls.targets.values()), None)
+        counted = target.counted if target is not None else np.zeros(len(calls), dtype=bool)
+        met = counted & target.met if target is not None else counted
+        offered = slots > 0
+        halfhours = pd.DataFrame(
+            {
+                "halfhour": np.flatnonzero(offered),
+                "offered": slots[offered],
+                "counted": np.bincount(calls.halfhour[counted],
+                                       minlength=HALF_HOURS_PER_WEEK)[offered],
+                "met": np.bincount(calls.halfhour[met], minlength=HALF_HOURS_PER_WEEK)[offered],
+            }
         )
     else:
         halfhours = _empty(HALFHOUR_COLUMNS)

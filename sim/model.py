@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from rules.eventlog import COLUMNS, FIRST_CONTACT, EventLog
+from rules.calls import CALL_EVENTS
+from rules.eventlog import EVENTS, FIRST_CONTACT, EventLog, EventLogBuilder
 from rules.months import MonthGrid
 from rules.pack import RulePack
 
@@ -46,47 +47,11 @@ class Replication:
     seed: np.random.SeedSequence
 
 
-class _Log:
-    """Event columns gathered as arrays (level 1, vectorised) and lists (SimPy)."""
-
-    def __init__(self) -> None:
-        self.parts: list[dict[str, np.ndarray]] = []
-        self.rows: list[tuple[Any, ...]] = []
-
-    def add_arrays(self, **columns: Any) -> None:
-        n = len(columns["time"])
-        self.parts.append({
-            c: np.asarray(columns[c]) if c in columns and np.ndim(columns[c])
-            else np.full(n, columns.get(c, ""), dtype=object)
-            for c in COLUMNS
-        })
-
-    def add(self, id: str, time: float, event: str, value: str, channel: str, option: str,
-            service: str, level: str, group: str) -> None:
-        self.rows.append((id, time, event, value, channel, option, service, level, group))
-
-    def frame(self) -> pd.DataFrame:
-        if self.rows:
-            columns = list(zip(*self.rows, strict=True))
-            self.parts.append({c: np.asarray(columns[i], dtype=object if c != "time"
-                                             else float) for i, c in enumerate(COLUMNS)})
-        frame = pd.DataFrame({c: np.concatenate([p[c] for p in self.parts]) for c in COLUMNS})
-        event_rank = pd.Categorical(frame["event"], categories=_EVENT_ORDER).codes
-        frame = frame.assign(_rank=event_rank).sort_values(
-            ["time", "_rank"], kind="stable").drop(columns="_rank")
-        return frame.reset_index(drop=True)
-
-
-# Same-instant events of one id are written in life-cycle order.
-_EVENT_ORDER = ("call_queued", "call_answered", "call_abandoned", "opened", "priority",
-                "assigned", "waiting_start", "waiting_end", "resolved", "reopened", "closed")
-
-
 @dataclass
 class _Ticket:
     """An escalated incident on its way through the resolver groups (pre-sampled)."""
 
-    id: str
+    id: int | str  # an id code of the log's builder, or an id's text
     time: float  # escalated at
     rank: int
     group: str
@@ -112,9 +77,10 @@ def simulate_replication(
     grid = rate_grid(scenario, pack, zone)
     contacts = draw_contacts(scenario, pack, grid, rngs)
     calls, emails, run = _level_one(scenario, pack, contacts, rngs, begin, end)
-    log = _Log()
-    ids = np.char.add("C", np.arange(len(contacts)).astype(str)).astype(object)
-    call_log = run.event_log(ids[calls], contacts.option[calls]).frame
+    log = EventLogBuilder()
+    ids = log.numbered_ids("C", len(contacts))  # a contact's call and ticket share its id
+    run.add_events(log, ids[calls], contacts.option[calls])
+    call_events = len(log)
     # A contact's level-1 outcome: when its wait ended (answer, or an agent opening the
     # e-mail) and when the agent was done with it (NaN: not before the end).
     picked = np.full(len(contacts), np.nan)
@@ -124,11 +90,14 @@ def simulate_replication(
     tickets = _level_one_tickets(scenario, pack, contacts, ids, picked, done, rngs, log, end)
     backlog = _initial_backlog(scenario, pack, rngs, log, begin)
     held = _resolve(scenario, pack, backlog + tickets, log, begin, end)
-    frame = _drop_warmup(pd.concat([call_log, log.frame()], ignore_index=True), start)
+    events = log.build()
+    # The calls' events (in time order already), then the tickets' in time order.
+    tickets_order = np.lexsort((events.event[call_events:], events.time[call_events:]))
+    events = events.take(np.concatenate([np.arange(call_events), call_events + tickets_order]))
     months = MonthGrid(zone, start, end - 1.0)
     monitors = run.monitors()
     return Replication(
-        log=EventLog(frame),
+        log=_drop_warmup(events, start),
         monitors=monitors[monitors["time"] >= start].reset_index(drop=True),
         backlog=_backlog(held, months, end),
         seed=seed,
@@ -201,7 +170,7 @@ def _level_one(
 
 def _level_one_tickets(
     scenario: Scenario, pack: RulePack, contacts: Contacts, all_ids: np.ndarray,
-    picked: np.ndarray, finished: np.ndarray, rngs: Streams, log: _Log, end: float,
+    picked: np.ndarray, finished: np.ndarray, rngs: Streams, log: EventLogBuilder, end: float,
 ) -> list[_Ticket]:
     """Tickets of the incidents level 1 handled: opened, solved at first contact, or
     escalated (the returned tickets, for the resolver groups)."""
@@ -217,27 +186,24 @@ def _level_one_tickets(
     kind, priority, service = contacts.kind[idx], contacts.priority[idx], contacts.service[idx]
     attrs = {"channel": contacts.channel[idx], "option": contacts.option[idx],
              "service": service}
-    log.add_arrays(id=ids, time=opened, event="opened", level="1", group=l1.group, **attrs)
+    log.add(ids, opened, "opened", level="1", group=l1.group, **attrs)
     incident = kind == KIND_INCIDENT
-    log.add_arrays(id=ids[incident], time=opened[incident], event="priority",
-                   value=priority[incident], **_sub(attrs, incident))
-    log.add_arrays(id=ids, time=opened, event="assigned", value="1", level="1",
-                   group=l1.group, **attrs)
+    log.add(ids[incident], opened[incident], "priority", priority[incident],
+            **_sub(attrs, incident))
+    log.add(ids, opened, "assigned", "1", level="1", group=l1.group, **attrs)
 
     default = l1.first_contact.get("*", 0.0)
     p_first = np.array([l1.first_contact.get(s, default) for s in service], dtype=float)
     solved = incident & (rngs["first_contact"].random(len(idx)) < p_first)
     closing = done + esc.close_after
-    log.add_arrays(id=ids[solved], time=done[solved], event="resolved", value=FIRST_CONTACT,
-                   level="1", group=l1.group, **_sub(attrs, solved))
+    log.add(ids[solved], done[solved], "resolved", FIRST_CONTACT, level="1", group=l1.group,
+            **_sub(attrs, solved))
     shut = solved & (closing < end)
-    log.add_arrays(id=ids[shut], time=closing[shut], event="closed", level="1",
-                   group=l1.group, **_sub(attrs, shut))
+    log.add(ids[shut], closing[shut], "closed", level="1", group=l1.group, **_sub(attrs, shut))
 
     up = incident & ~solved
     groups = np.array([esc.group_of(s) for s in service[up]], dtype=object)
-    log.add_arrays(id=ids[up], time=done[up], event="assigned", value="2", level="2",
-                   group=groups, **_sub(attrs, up))
+    log.add(ids[up], done[up], "assigned", "2", level="2", group=groups, **_sub(attrs, up))
     return _plan(scenario, pack, ids[up], done[up], priority[up], groups,
                  [(c, o, s) for c, o, s in zip(attrs["channel"][up], attrs["option"][up],
                                                service[up], strict=True)], rngs)
@@ -285,7 +251,7 @@ def _plan(
         rework[again] = esc.reopen.work.sample(rngs["reopen"], int(again.sum()))
     ranks = {code: i + 1 for i, code in enumerate(pack.priority_codes)}
     return [
-        _Ticket(str(ids[i]), float(times[i]), ranks[priorities[i]], str(groups[i]), attrs[i],
+        _Ticket(int(ids[i]), float(times[i]), ranks[priorities[i]], str(groups[i]), attrs[i],
                 float(work[i]), float(wait[i]), float(split[i]), str(level3[i]),
                 float(work3[i]), float(hold[i]), float(hold3[i]), float(reopen[i]),
                 float(rework[i]))
@@ -294,8 +260,8 @@ def _plan(
 
 
 def _resolve(
-    scenario: Scenario, pack: RulePack, tickets: list[_Ticket], log: _Log, begin: float,
-    end: float,
+    scenario: Scenario, pack: RulePack, tickets: list[_Ticket], log: EventLogBuilder,
+    begin: float, end: float,
 ) -> list[tuple[str, float, float]]:
     """Run the escalated tickets and the outages' incidents through the resolver
     groups; returns every stay of a ticket in a group as (group, from, to)."""
@@ -314,13 +280,14 @@ def _resolve(
     if esc.waiting is not None:
         waiting = pack.calendar(esc.waiting.calendar).open_intervals(begin, end + 90 * 86400)
     held: list[tuple[str, float, float]] = []
-    stays: dict[str, tuple[str, float]] = {}
+    stays: dict[int | str, tuple[str, float]] = {}
 
     def life(t: _Ticket) -> Generator[simpy.Event, Any, None]:
         channel, option, service = t.attrs
 
         def write(event: str, value: str = "", level: str = "", group: str = "") -> None:
-            log.add(t.id, env.now, event, value, channel, option, service, level, group)
+            log.add(t.id, env.now, event, value, channel=channel, option=option,
+                    service=service, level=level, group=group)
 
         if t.time > env.now:
             yield env.timeout(t.time - env.now)
@@ -377,7 +344,7 @@ def _resolve(
 
 
 def _initial_backlog(
-    scenario: Scenario, pack: RulePack, rngs: Streams, log: _Log, begin: float
+    scenario: Scenario, pack: RulePack, rngs: Streams, log: EventLogBuilder, begin: float
 ) -> list[_Ticket]:
     """The declared backlog: tickets opened ``age`` before the simulation's first instant,
     in their resolver group's queue from that instant, oldest first (first come, first
@@ -393,17 +360,18 @@ def _initial_backlog(
     order = np.argsort(opened, kind="stable")
     groups = np.array([pairs[i][0] for i in order], dtype=object)
     priorities = np.array([pairs[i][1] for i in order], dtype=object)
-    ids = np.array([f"B{k + 1:05d}" for k in range(len(pairs))], dtype=object)
+    ids = log.numbered_ids("B", len(pairs), first=1, width=5)
     at = opened[order]
     levels = np.array([str(scenario.escalation.groups[g].level) for g in groups], dtype=object)
     for event, value in (("opened", ""), ("priority", priorities), ("assigned", levels)):
-        log.add_arrays(id=ids, time=at, event=event, value=value, level=levels, group=groups)
+        log.add(ids, at, event, value, level=levels, group=groups)
     blank = [("", "", "")] * len(pairs)
     return _plan(scenario, pack, ids, np.full(len(pairs), begin), priorities, groups, blank,
                  rngs)
 
 
-def _outage_ticket(scenario: Scenario, pack: RulePack, k: int, log: _Log) -> _Ticket:
+def _outage_ticket(scenario: Scenario, pack: RulePack, k: int, log: EventLogBuilder
+                   ) -> _Ticket:
     """The incident a declared outage opens: worked for the outage's duration."""
     outage = scenario.demand.outages[k]
     group = outage.group or scenario.escalation.group_of(outage.service)
@@ -412,23 +380,25 @@ def _outage_ticket(scenario: Scenario, pack: RulePack, k: int, log: _Log) -> _Ti
     tid = f"P{k + 1:04d}"
     for event, value, level in (("opened", "", "2"), ("priority", outage.priority, "2"),
                                 ("assigned", "2", "2")):
-        log.add(tid, at, event, value, "", option, outage.service, level, group)
+        log.add(tid, at, event, value, option=option, service=outage.service, level=level,
+                group=group)
     rank = pack.priority_codes.index(outage.priority) + 1
     return _Ticket(tid, at, rank, group, ("", option, outage.service), outage.duration,
                    0.0, 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
-def _drop_warmup(frame: pd.DataFrame, start: float) -> pd.DataFrame:
+def _drop_warmup(log: EventLog, start: float) -> EventLog:
     """Leave out what the warm-up finished: calls queued before the horizon and tickets
     resolved before it (tickets still open at its start are the carried-over backlog)."""
-    early = frame["time"].to_numpy() < start
-    events = frame["event"].astype(str)
-    ids = frame["id"]
-    gone_calls = ids[early & (events == "call_queued").to_numpy()]
-    gone_tickets = ids[early & (events == "resolved").to_numpy()]
-    is_call = events.str.startswith("call_").to_numpy()
-    drop = np.where(is_call, ids.isin(gone_calls).to_numpy(), ids.isin(gone_tickets).to_numpy())
-    return frame[~drop].reset_index(drop=True)
+    early = log.time < start
+    ids = log.ids.codes
+    is_call = np.isin(log.event, [EVENTS.index(e) for e in CALL_EVENTS])
+    gone_calls = np.zeros(len(log.ids.labels), dtype=bool)
+    gone_calls[ids[early & (log.event == EVENTS.index("call_queued"))]] = True
+    gone_tickets = np.zeros(len(log.ids.labels), dtype=bool)
+    gone_tickets[ids[early & (log.event == EVENTS.index("resolved"))]] = True
+    drop = np.where(is_call, gone_calls[ids], gone_tickets[ids])
+    return log.take(np.flatnonzero(~drop))
 
 
 def _backlog(held: list[tuple[str, float, float]], months: MonthGrid, end: float

@@ -163,7 +163,7 @@ def replicate_scenario(task: ReplicationTask) -> ReplicationFigures:
     measurement = measure(replication.log, task.pack)
     figures = replication_figures(
         measurement.monthly,
-        measurement.calls,
+        measurement.judged_calls,
         replication.monitors,
         replication.backlog,
         zone=measurement.zone,

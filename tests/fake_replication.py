@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from call_table import judged_calls
 
 from sim.forecast import ReplicationFigures, replication_figures
 from sim.replications import ReplicationTask
@@ -78,4 +79,5 @@ def fake_replicate(task: ReplicationTask) -> ReplicationFigures:
             "open_tickets": rng.poisson(12, size=4),
         }
     )
-    return replication_figures(pd.DataFrame(monthly), calls, monitors, backlog, ZONE)
+    return replication_figures(pd.DataFrame(monthly), judged_calls(calls), monitors, backlog,
+                               ZONE)

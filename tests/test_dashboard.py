@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from call_table import judged_calls
 from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib.collections import PathCollection
@@ -119,7 +120,7 @@ def measurement(with_calls: bool = True, **compliance: list[float]) -> Measureme
     return Measurement(
         monthly=monthly_table({k.replace("_", "-"): v for k, v in compliance.items()}),
         tickets=tickets_table(),
-        calls=calls,
+        judged_calls=judged_calls(calls),
         volumes=volumes_table(with_calls),
         first_contact=pd.DataFrame(columns=["id", "month", "first_contact"]),
         as_of=pd.Timestamp("2026-03-31 17:00", tz=ZONE).timestamp(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from call_table import judged_calls
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
@@ -142,7 +143,8 @@ def test_operational_figures_of_one_replication():
         }
     )
     backlog = pd.DataFrame({"month": ["2026-01"], "group": ["N2"], "open_tickets": [7]})
-    figures = replication_figures(monthly_rows([0.9]), calls, monitors, backlog, ZONE)
+    figures = replication_figures(monthly_rows([0.9]), judged_calls(calls), monitors, backlog,
+                                  ZONE)
     ops = figures.operations.set_index(["month", "figure", "group"])["value"]
     assert ops[("2026-01", "offered", "")] == 2
     assert ops[("2026-01", "answered", "")] == 1
