@@ -251,7 +251,7 @@ def _on_dask(
             n_workers=cluster.workers,
             threads_per_worker=1,
             processes=cluster.dask_processes,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: never collide with a running Dask
         )
     try:
         address = local if local is not None else cluster.scheduler
