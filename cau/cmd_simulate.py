@@ -50,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
             store=store_path,
         )
     )
+    print(i18n.message("sim_engine", lang,
+                       engine=i18n.message(f"engine_{scenario.level_one.engine}", lang)))
     print()
     names = {t.id: t.name.get(lang) for t in pack.targets}
     forecast_report.print_report(result.forecast, lang, lambda t: names.get(t, t), sys.stdout)

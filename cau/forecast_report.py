@@ -30,6 +30,8 @@ i18n.register(
             "en": "{scenario}: {replications} replications, seed {seed} "
             "({computed} computed, {reused} taken from the store {store})",
         },
+        "sim_engine": {"fr": "Niveau 1 simulé par le {engine}",
+                       "en": "Level 1 simulated by the {engine}"},
         "sim_month": {"fr": "Mois {month}", "en": "Month {month}"},
         "sim_target": {"fr": "Cible", "en": "Target"},
         "sim_compliance": {"fr": "Conformité prévue", "en": "Predicted compliance"},

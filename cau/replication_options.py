@@ -143,4 +143,5 @@ def run_meta(
         "seed": args.seed,
         "replications": args.replications,
         "run_hash": run_hash,
+        "level_one_engine": scenario.level_one.engine,
     }

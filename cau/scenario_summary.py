@@ -5,9 +5,18 @@
 from __future__ import annotations
 
 from rules.pack import RulePack
+from rules.units import format_duration
 from sim.capacity import TEXTS, WEEKS, WHERE, wording
 from sim.demand import horizon_bounds
-from sim.scenario import ResolverGroup, Scenario, ScenarioWarning
+from sim.scenario import (
+    ANY_CALL,
+    AgentGroup,
+    CallType,
+    LevelOne,
+    ResolverGroup,
+    Scenario,
+    ScenarioWarning,
+)
 
 from .formats import number, percent
 from .i18n import message, register
@@ -69,9 +78,32 @@ register({
     "scenario_stream_email": {"fr": "courriel", "en": "email"},
     "scenario_level_one": {
         "fr": "Niveau 1 ({group}) : jusqu'à {peak} agents en service, {hours} heures-agents "
-              "par semaine",
-        "en": "Level 1 ({group}): up to {peak} agents on duty, {hours} agent-hours a week",
+              "par semaine ; moteur : {engine}",
+        "en": "Level 1 ({group}): up to {peak} agents on duty, {hours} agent-hours a week; "
+              "engine: {engine}",
     },
+    "engine_recursion": {
+        "fr": "chemin rapide (récursion : un groupe, premier arrivé, premier servi)",
+        "en": "fast path (recursion: one group, first come, first served)",
+    },
+    "engine_simpy": {"fr": "modèle SimPy des groupes d'agents",
+                     "en": "SimPy model of the agent groups"},
+    "scenario_agent_group": {
+        "fr": "{name} : jusqu'à {peak} agents, {hours} heures-agents par semaine ; "
+              "compétences : {skills}{emails} ; fin de quart : {policy}",
+        "en": "{name}: up to {peak} agents, {hours} agent-hours a week; skills: {skills}"
+              "{emails}; at shift end: {policy}",
+    },
+    "scenario_emails": {"fr": ", courriels", "en": ", e-mails"},
+    "policy_finish": {"fr": "terminer le travail en cours", "en": "finish the work in hand"},
+    "policy_hand_back": {"fr": "le remettre à la file", "en": "hand it back to the queue"},
+    "scenario_routing": {"fr": "Acheminement : {routes}", "en": "Routing: {routes}"},
+    "scenario_route": {"fr": "{name} → {first}{extra}", "en": "{name} → {first}{extra}"},
+    "scenario_overflow": {"fr": "débordement vers {others} après {after}",
+                          "en": "overflow to {others} after {after}"},
+    "scenario_overflow_now": {"fr": "débordement vers {others} dès qu'un agent est libre",
+                              "en": "overflow to {others} as soon as an agent is idle"},
+    "scenario_priority": {"fr": "priorité {rank}", "en": "priority {rank}"},
     "scenario_groups": {"fr": "Groupes de résolution :", "en": "Resolver groups:"},
     "scenario_group": {"fr": "{name} (niveau {level}, {headcount} personnes, {on_call} de "
                              "garde{holds})",
@@ -104,6 +136,16 @@ def summarise_scenario(scenario: Scenario, pack: RulePack, lang: str) -> str:
     _, start, _ = horizon_bounds(scenario, pack.zone)
     end = start + 7 * 86400.0  # a typical week: the shifts as declared, holidays aside
     agents = level_one.staffing.steps(start, end, pack.zone).half_hourly(start, end)["agents"]
+    desk = [
+        "  " + message("scenario_level_one", lang, group=", ".join(level_one.groups),
+                       peak=number(agents.max(), lang), hours=number(agents.sum() / 2, lang),
+                       engine=message(f"engine_{level_one.engine}", lang)),
+    ]
+    if len(level_one.groups) > 1 or level_one.routing[0].name != ANY_CALL:
+        desk += [f"    {_agent_group(g, start, end, pack.zone, lang)}"
+                 for g in level_one.groups.values()]
+        desk.append("    " + message("scenario_routing", lang, routes=" · ".join(
+            _route(level_one, t, lang) for t in level_one.routing)))
     groups = " · ".join(
         message("scenario_group", lang, name=g.name, level=g.level, headcount=g.headcount,
                 on_call=g.on_call, holds=_holds(g, lang))
@@ -113,15 +155,38 @@ def summarise_scenario(scenario: Scenario, pack: RulePack, lang: str) -> str:
         message("scenario", lang, name=scenario.name, pack=pack.id),
         "  " + ", ".join(when),
         f"  {message('scenario_demand', lang, month=month)} {volumes}",
-        "  " + message("scenario_level_one", lang, group=level_one.group,
-                       peak=number(agents.max(), lang),
-                       hours=number(agents.sum() / 2, lang)),
+        *desk,
         f"  {message('scenario_groups', lang)} {groups}",
         "  " + message("scenario_warnings", lang, warnings=len(warnings),
                        notes=len(scenario.warnings) - len(warnings)),
         *(f"  {_mark(w)} {warning_text(w, lang)}" for w in scenario.warnings),
     ]
     return "\n".join(lines)
+
+
+def _agent_group(group: AgentGroup, start: float, end: float, zone: str, lang: str) -> str:
+    """A level-1 group: its agents over a typical week, skills, e-mails, shift-end policy."""
+    agents = group.staffing.steps(start, end, zone).half_hourly(start, end)["agents"]
+    return message("scenario_agent_group", lang, name=group.name,
+                   peak=number(agents.max(), lang), hours=number(agents.sum() / 2, lang),
+                   skills=", ".join(group.skills),
+                   emails=message("scenario_emails", lang) if group.emails else "",
+                   policy=message(f"policy_{group.at_shift_end}", lang))
+
+
+def _route(level_one: LevelOne, call_type: CallType, lang: str) -> str:
+    """A call type: its first group, where it overflows and when, its priority."""
+    extra = []
+    others = ", ".join(level_one.skilled(call_type)[1:])
+    if call_type.overflow_after is not None and others:
+        extra.append(message("scenario_overflow_now", lang, others=others)
+                     if call_type.overflow_after == 0 else
+                     message("scenario_overflow", lang, others=others,
+                             after=format_duration(call_type.overflow_after)))
+    if call_type.priority is not None:
+        extra.append(message("scenario_priority", lang, rank=call_type.priority))
+    return message("scenario_route", lang, name=call_type.name, first=call_type.first,
+                   extra=f" ({(' ; ' if lang == 'fr' else '; ').join(extra)})" if extra else "")
 
 
 def _holds(group: ResolverGroup, lang: str) -> str:

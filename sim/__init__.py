@@ -1,12 +1,13 @@
 """sim: the CAU simulator — scenarios (loaded with their capacity warnings), queueing
-formulas, random durations and arrivals, shifts, the level-1 contact centre, the
-whole-CAU replication that writes event logs, and the replications runner with its
-results store and forecast.
+formulas, random durations and arrivals, shifts, the level-1 contact centre (its agent
+groups as a SimPy model, one group by the fast path), the whole-CAU replication that
+writes event logs, and the replications runner with its results store and forecast.
 
 The names below are the package's public API; a test keeps this list and the modules in
 step. The simulator never judges its logs: ``rules.measure`` does.
 """
 
+from .agent_groups import AgentGroups, DeskGroup, Route
 from .arrivals import nhpp_arrivals
 from .contact_centre import (
     CallOutcomes,
@@ -38,10 +39,12 @@ from .store import ResultStore
 
 __all__ = [
     "SOURCES",
+    "AgentGroups",
     "CallOutcomes",
     "Cluster",
     "ContactCentre",
     "ContactCentreRun",
+    "DeskGroup",
     "Deterministic",
     "Distribution",
     "EmailOutcomes",
@@ -55,6 +58,7 @@ __all__ = [
     "Replication",
     "ReplicationFigures",
     "ResultStore",
+    "Route",
     "RunResult",
     "Scenario",
     "ScenarioWarning",

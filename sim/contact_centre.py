@@ -1,42 +1,28 @@
-"""The level-1 queue of the CAU: calls answered first come, first served by a pool of
-agents whose number follows the schedule; callers hang up at the end of their patience;
-agents work e-mails from a backlog when no call is waiting.
+"""The level-1 contact centre of one replication: what its calls and e-mails became, and
+the one entry that runs it with either engine.
 
-Design, chosen for speed with exact FCFS semantics
---------------------------------------------------
-A process per call would cost several SimPy events per call. Instead every random
-quantity is drawn up front in numpy vectors (patience, talk + after-call work, e-mail
-handling), and the queue is solved by the Kiefer–Wolfowitz recursion over a heap of the
-instants at which each agent on duty is next free. Under FCFS a caller's *offered* wait
-depends only on the callers before it: it is max(0, earliest free agent − arrival). If that
-exceeds its patience the caller hangs up at arrival + patience and takes nobody;
-otherwise it takes that agent, who is then busy until answer + handling (Baccelli &
-Hébuterne 1981 for FCFS queues with impatience). Everything else is ordered in time
-around that recursion, each step taking the earliest of:
+Calls are answered by agent groups (one, for most scenarios) whose number on duty follows
+their staffing; callers hang up at the end of their patience; agents work e-mails from a
+backlog when no call they may take is waiting. Two engines decide the same model:
 
-* a staffing change at t (applied first at a tie): a rise adds agents free at t; a fall
-  of k removes the k agents free soonest — the idle ones, then those who finish their
-  current call (or e-mail) first, each leaving as soon as it is done, never mid-call;
-* an e-mail: the earliest-free agent starts the oldest e-mail at max(agent free, e-mail
-  arrival, next opening of the e-mail hours) if that is before the next call arrives
-  (calls come first at a tie);
-* the next call, by the recursion above (changes before its answer are applied first).
+* the **fast path** (:mod:`sim.switchboard`), a recursion for one group serving calls
+  first come, first served with the ``finish`` shift-end policy;
+* the **SimPy model** (:mod:`sim.agent_groups`) for everything: several groups with
+  skills, routing and overflow, priority callers, the ``hand_back`` policy.
 
-Each step only ever starts work at or after every instant already processed, which is
-what makes a change at t see exactly the work begun before t. The recursion runs inside a
-SimPy process that advances half an hour at a time, so other SimPy processes (levels 2
-and 3) can share the environment and the clock. The result is per-call and per-e-mail
-arrays; :meth:`ContactCentreRun.event_log` writes the canonical call events and
-:meth:`ContactCentreRun.monitors` the time-averaged measures per half-hour.
+:func:`simulate_contact_centre` draws every random quantity (patience, handling and
+after-call work, e-mail handling) from the replication's streams, the same draws for
+either engine, runs the fast path where it applies (unless told otherwise) and returns a
+:class:`ContactCentreRun`: per-call and per-e-mail arrays, the canonical call events
+(:meth:`ContactCentreRun.event_log`) and time-averaged monitors per half-hour, in all and
+per group. A property test proves both engines equal, call for call, where both apply.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
-from bisect import bisect_right
-from collections.abc import Generator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -46,8 +32,12 @@ import simpy
 from rules.errors import DataError
 from rules.eventlog import EVENTS, EventLog, EventLogBuilder
 
+from .agent_groups import AgentGroups, DeskGroup, Route
 from .distributions import Distribution
+from .policies import FINISH
+from .scenario import Engine
 from .staffing import StaffingSteps
+from .switchboard import Switchboard
 
 HALF_HOUR = 1800.0
 _INF = math.inf
@@ -68,12 +58,15 @@ class ContactCentre:
 @dataclass(frozen=True)
 class CallOutcomes:
     """Per call, in arrival order: ``queued``, ``answered`` / ``abandoned`` (NaN when it
-    did not happen before the end) and ``released`` (end of handling and after-call work)."""
+    did not happen before the end), ``released`` (end of handling and after-call work, as
+    planned when answered: it may lie after the end) and ``group`` (index of the group
+    that answered it, -1 if none)."""
 
     queued: np.ndarray
     answered: np.ndarray
     abandoned: np.ndarray
     released: np.ndarray
+    group: np.ndarray
 
     @property
     def waiting_at_end(self) -> np.ndarray:
@@ -83,22 +76,128 @@ class CallOutcomes:
 @dataclass(frozen=True)
 class EmailOutcomes:
     """Per e-mail, in arrival order: ``arrived``, ``started``, ``finished`` (NaN if not
-    before the end)."""
+    started before the end) and ``group`` (the group that started it, -1 if none)."""
 
     arrived: np.ndarray
     started: np.ndarray
     finished: np.ndarray
+    group: np.ndarray
+
+
+@dataclass(frozen=True)
+class Handovers:
+    """Work set down by agents going off duty under ``hand_back`` and taken up again:
+    instants and group indices, and the group that last took up each call and e-mail
+    handed back (empty under ``finish``)."""
+
+    handed_back: np.ndarray
+    handed_back_by: np.ndarray
+    resumed: np.ndarray
+    resumed_by: np.ndarray
+    last_call_group: Mapping[int, int] = field(default_factory=dict)
+    last_email_group: Mapping[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def none(cls) -> Handovers:
+        empty = np.zeros(0)
+        return cls(empty, empty.astype(int), empty, empty.astype(int))
+
+    def release_groups(self, first: np.ndarray, emails: bool) -> np.ndarray:
+        """Per contact, the group whose agent releases it: the one that answered it,
+        unless it was handed back and resumed elsewhere."""
+        last = self.last_email_group if emails else self.last_call_group
+        if not last:
+            return first
+        groups = first.copy()
+        groups[list(last)] = list(last.values())
+        return groups
 
 
 @dataclass(frozen=True)
 class ContactCentreRun:
-    """What one replication of the level-1 queue did between ``start`` and ``end``."""
+    """What one replication of level 1 did between ``start`` and ``end``: its groups'
+    names and staffing, which ``engine`` decided it, and per call and e-mail outcomes."""
 
     start: float
     end: float
     calls: CallOutcomes
     emails: EmailOutcomes
-    staffing: StaffingSteps
+    groups: tuple[str, ...]
+    group_staffing: tuple[StaffingSteps, ...]
+    engine: Engine
+    handovers: Handovers
+
+    @property
+    def staffing(self) -> StaffingSteps:
+        """Agents on duty in all groups."""
+        return total_staffing(self.group_staffing)
+
+    @classmethod
+    def of_switchboard(cls, board: Switchboard, group: DeskGroup, start: float, end: float
+                       ) -> ContactCentreRun:
+        """The fast path's outcomes, once it has decided everything before ``end``."""
+        queued = np.asarray(board.arrivals, dtype=float)
+        answered = np.asarray(board.answered)
+        abandoned = np.asarray(board.abandoned)
+        released = answered + np.asarray(board.service)
+        started = np.asarray(board.email_started)
+        finished = started + np.asarray(board.email_service)
+        late = answered > end  # decided, but after the end: still waiting at the end
+        answered = np.where(late, np.nan, answered)
+        started = np.where(started > end, np.nan, started)
+        return cls(
+            start=start,
+            end=end,
+            calls=CallOutcomes(
+                queued=queued,
+                answered=answered,
+                abandoned=np.where(abandoned > end, np.nan, abandoned),
+                released=np.where(late, np.nan, released),
+                group=np.where(np.isnan(answered), -1, 0),
+            ),
+            emails=EmailOutcomes(
+                arrived=np.asarray(board.email_arrivals, dtype=float),
+                started=started,
+                finished=np.where(np.isnan(started), np.nan, finished),
+                group=np.where(np.isnan(started), -1, 0),
+            ),
+            groups=(group.name,),
+            group_staffing=(group.staffing,),
+            engine="recursion",
+            handovers=Handovers.none(),
+        )
+
+    @classmethod
+    def of_desk(cls, desk: AgentGroups, start: float, end: float) -> ContactCentreRun:
+        """The SimPy model's outcomes, its environment having run to ``end``."""
+        moves = Handovers.none()
+        if desk.handed_back or desk.resumed:
+            back = np.asarray(desk.handed_back, dtype=float).reshape(-1, 2)
+            resumed = np.asarray(desk.resumed, dtype=float).reshape(-1, 2)
+            moves = Handovers(back[:, 0], back[:, 1].astype(int), resumed[:, 0],
+                              resumed[:, 1].astype(int), dict(desk.calls.last),
+                              dict(desk.mail.last))
+        return cls(
+            start=start,
+            end=end,
+            calls=CallOutcomes(
+                queued=np.asarray(desk.calls.arrivals, dtype=float),
+                answered=np.asarray(desk.calls.started, dtype=float),
+                abandoned=desk.abandoned(end),
+                released=np.asarray(desk.calls.ended, dtype=float),
+                group=np.asarray(desk.calls.by),
+            ),
+            emails=EmailOutcomes(
+                arrived=np.asarray(desk.mail.arrivals, dtype=float),
+                started=np.asarray(desk.mail.started, dtype=float),
+                finished=np.asarray(desk.mail.ended, dtype=float),
+                group=np.asarray(desk.mail.by),
+            ),
+            groups=tuple(g.name for g in desk.specs),
+            group_staffing=tuple(g.staffing for g in desk.specs),
+            engine="simpy",
+            handovers=moves,
+        )
 
     def event_log(self) -> EventLog:
         """The canonical call events up to the end, calls numbered ``call-0`` …"""
@@ -109,7 +208,8 @@ class ContactCentreRun:
     def add_events(self, builder: EventLogBuilder, ids: np.ndarray, options: Any = "") -> None:
         """Add the call events (queued, answered, abandoned) up to the end to ``builder``,
         in time order: ``ids`` are the calls' id codes (from the builder), ``options``
-        the menu option of every call or of each."""
+        the menu option of every call or of each. With several groups, an answer names
+        the group whose agent took the call."""
         calls = self.calls
         n = calls.queued.size
         answered = np.flatnonzero(~np.isnan(calls.answered))
@@ -122,26 +222,26 @@ class ContactCentreRun:
         )
         order = np.lexsort((codes, times))
         rows = rows[order]
+        group: Any = ""
+        if len(self.groups) > 1:
+            names = np.array([*self.groups, ""], dtype=object)
+            answering = np.concatenate([np.full(n, -1), calls.group[answered],
+                                        np.full(abandoned.size, -1)])
+            group = names[answering[order]]
         builder.add(
             np.asarray(ids)[rows], times[order], codes[order], channel="phone",
             option=options if isinstance(options, str) else np.asarray(options)[rows],
-            level="1",
+            level="1", group=group,
         )
 
     def monitors(self, step: float = HALF_HOUR) -> pd.DataFrame:
         """Per bin of ``step`` seconds from the start (``time``, UTC; the last bin may end
-        after the end): time averages of
-        ``agents_on_duty`` (scheduled), ``agents_busy`` (calls, after-call work, e-mails,
-        overtime included) and ``queue_length`` (callers waiting)."""
-        edges = self.start + step * np.arange(math.ceil((self.end - self.start) / step) + 1)
-        calls, emails = self.calls, self.emails
-        answered = ~np.isnan(calls.answered)
-        started = ~np.isnan(emails.started)
-        busy = time_average(
-            np.concatenate([calls.answered[answered], emails.started[started]]),
-            np.concatenate([calls.released[answered], emails.finished[started]]),
-            edges,
-        )
+        after the end): time averages of ``agents_on_duty`` (scheduled), ``agents_busy``
+        (calls, after-call work, e-mails, overtime included) and ``queue_length`` (callers
+        waiting), all groups together."""
+        edges = self._edges(step)
+        busy = self._busy(edges, None)
+        calls = self.calls
         left = np.fmin(calls.answered, calls.abandoned)
         queue = time_average(calls.queued, np.where(np.isnan(left), self.end, left), edges)
         return pd.DataFrame(
@@ -151,6 +251,46 @@ class ContactCentreRun:
                 "agents_busy": busy,
                 "queue_length": queue,
             }
+        )
+
+    def group_monitors(self, step: float = HALF_HOUR) -> pd.DataFrame:
+        """Per group and bin: ``time``, ``group``, ``agents_on_duty``, ``agents_busy``."""
+        edges = self._edges(step)
+        frames = [
+            pd.DataFrame({
+                "time": edges[:-1],
+                "group": name,
+                "agents_on_duty": staffing.half_hourly(self.start, self.end, step)["agents"],
+                "agents_busy": self._busy(edges, g),
+            })
+            for g, (name, staffing) in enumerate(zip(self.groups, self.group_staffing,
+                                                     strict=True))
+        ]
+        return pd.concat(frames, ignore_index=True)
+
+    def _edges(self, step: float) -> np.ndarray:
+        return self.start + step * np.arange(math.ceil((self.end - self.start) / step) + 1)
+
+    def _busy(self, edges: np.ndarray, group: int | None) -> np.ndarray:
+        """Time-averaged busy agents (of ``group``, or all): from each answer or e-mail
+        start to its release, less the time work handed back waited to be resumed."""
+        calls, emails, moves = self.calls, self.emails, self.handovers
+
+        def mine(groups: np.ndarray) -> np.ndarray:
+            return np.ones(groups.size, bool) if group is None else groups == group
+
+        answered = ~np.isnan(calls.answered)
+        started = ~np.isnan(emails.started)
+        released = answered & mine(moves.release_groups(calls.group, emails=False))
+        finished = started & mine(moves.release_groups(emails.group, emails=True))
+        answered &= mine(calls.group)
+        started &= mine(emails.group)
+        return time_average(
+            np.concatenate([calls.answered[answered], emails.started[started],
+                            moves.resumed[mine(moves.resumed_by)]]),
+            np.concatenate([calls.released[released], emails.finished[finished],
+                            moves.handed_back[mine(moves.handed_back_by)]]),
+            edges,
         )
 
 
@@ -173,122 +313,46 @@ def time_average(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.
     return np.diff(total) / np.diff(edges)
 
 
-def _restaff(free: list[float], at: float, size: int) -> None:
-    """A staffing change of ``size`` agents at ``at`` on the heap of next free instants: a
-    rise adds agents free at ``at``; a fall removes the agents free soonest (idle first)."""
-    for _ in range(size):
-        heapq.heappush(free, at)
-    for _ in range(-size):
-        heapq.heappop(free)
+def total_staffing(steps: Sequence[StaffingSteps]) -> StaffingSteps:
+    """Agents on duty in several groups together, as one step function."""
+    if len(steps) == 1:
+        return steps[0]
+    times = np.unique(np.concatenate([s.times for s in steps]))
+    return StaffingSteps(times, sum((s.at(times) for s in steps), np.zeros(times.size, int)))
 
 
-class Switchboard:
-    """The state of the level-1 queue between two steps of the SimPy process: the heap
-    of agents' next free instants, the next staffing change, call and e-mail reached."""
-
-    def __init__(
-        self,
-        arrivals: np.ndarray,
-        patience: np.ndarray,
-        service: np.ndarray,
-        email_arrivals: np.ndarray,
-        email_service: np.ndarray,
-        staffing: StaffingSteps,
-        email_hours: tuple[np.ndarray, np.ndarray] | None = None,
-    ):
-        self.arrivals = arrivals.tolist()
-        self.deadlines = (arrivals + patience).tolist()
-        self.service = service.tolist()
-        self.email_arrivals = email_arrivals.tolist()
-        self.email_service = email_service.tolist()
-        # e-mails are started only inside these [start, end) windows (default: always)
-        opens, closes = email_hours if email_hours is not None else ([-_INF], [_INF])
-        self.email_opens, self.email_closes = list(opens), list(closes)
-        self.change_times = [*staffing.times.tolist(), _INF]
-        self.change_sizes = [*np.diff(staffing.agents, prepend=0).tolist(), 0]
-        self.answered = [math.nan] * len(self.arrivals)
-        self.abandoned = [math.nan] * len(self.arrivals)
-        self.email_started = [math.nan] * len(self.email_arrivals)
-        self.free: list[float] = []  # heap: next free instant of each agent on duty
-        self.call = self.email = self.change = 0
-
-    def advance(self, until: float) -> None:
-        """Decide every call that arrives before ``until`` and everything before it."""
-        arrivals, deadlines, service = self.arrivals, self.deadlines, self.service
-        email_arrivals, email_service = self.email_arrivals, self.email_service
-        change_times, change_sizes = self.change_times, self.change_sizes
-        answered, abandoned, email_started = self.answered, self.abandoned, self.email_started
-        free = self.free
-        opens, closes, windows = self.email_opens, self.email_closes, len(self.email_opens)
-        heapreplace = heapq.heapreplace
-        i, j, k = self.call, self.email, self.change
-        calls, emails = len(arrivals), len(email_arrivals)
-        next_change = change_times[k]
-        while True:
-            is_call = i < calls and arrivals[i] < until
-            a = arrivals[i] if is_call else until
-            # staffing changes and e-mails that come before this call, in time order
-            while True:
-                e = email_arrivals[j] if j < emails and free else _INF
-                if e != _INF:
-                    if free[0] > e:
-                        e = free[0]
-                    w = bisect_right(closes, e)  # the window open at e, or the next one
-                    e = _INF if w == windows else max(e, opens[w])
-                if next_change <= a and next_change <= e and next_change != _INF:
-                    _restaff(free, next_change, change_sizes[k])
-                    k += 1
-                    next_change = change_times[k]
-                elif e < a:
-                    heapreplace(free, e + email_service[j])
-                    email_started[j] = e
-                    j += 1
-                else:
-                    break
-            if not is_call:
-                break
-            deadline = deadlines[i]
-            while True:
-                start = free[0] if free else _INF
-                if start < a:
-                    start = a
-                if next_change <= start and next_change <= deadline and next_change != _INF:
-                    _restaff(free, next_change, change_sizes[k])
-                    k += 1
-                    next_change = change_times[k]
-                else:
-                    break
-            if start <= deadline and start != _INF:
-                heapreplace(free, start + service[i])
-                answered[i] = start
-            elif deadline != _INF:
-                abandoned[i] = deadline
-            i += 1
-        self.call, self.email, self.change = i, j, k
-
-    def process(self, env: simpy.Environment, end: float, step: float) -> Generator[simpy.Event]:
-        """The SimPy process: at each step boundary, decide the calls of the step."""
-        while env.now < end:
-            boundary = min(env.now + step, end)
-            yield env.timeout(boundary - env.now)
-            self.advance(boundary)
+def fast_path_applies(groups: Sequence[DeskGroup], routes: Sequence[Route]) -> bool:
+    """The recursion decides exactly this level 1: one group, every call type of the same
+    rank (first come, first served), the ``finish`` policy at shift ends."""
+    return (len(groups) == 1 and groups[0].at_shift_end == FINISH
+            and len({r.rank for r in routes}) <= 1)
 
 
 def simulate_contact_centre(
     centre: ContactCentre,
     calls: np.ndarray,
-    staffing: StaffingSteps,
+    staffing: StaffingSteps | Sequence[DeskGroup],
     end: float,
     streams: Mapping[str, np.random.Generator],
     emails: np.ndarray | None = None,
     email_hours: tuple[np.ndarray, np.ndarray] | None = None,
+    *,
+    routes: Sequence[Route] = (Route(0),),
+    kinds: np.ndarray | None = None,
+    engine: Engine | None = None,
 ) -> ContactCentreRun:
-    """Run the level-1 queue for sorted call (and e-mail) arrival instants, from the
-    first staffing step to ``end``. ``streams`` gives the generators ``patience``,
-    ``handling``, ``after_call`` and ``email_handling`` (see :class:`sim.rng.Streams`).
-    E-mails are started only inside ``email_hours`` (sorted disjoint UTC ``starts, ends``,
-    as ``BusinessCalendar.open_intervals`` gives them), by an agent on duty."""
-    start = float(staffing.times[0])
+    """Run level 1 for sorted call (and e-mail) arrival instants, from the first staffing
+    step to ``end``. ``staffing`` is one group's agents on duty (named ``centre.group``)
+    or the agent groups; ``routes`` are the call types and ``kinds`` each call's (default:
+    one type, every call). ``streams`` gives the generators ``patience``, ``handling``,
+    ``after_call`` and ``email_handling`` (see :class:`sim.rng.Streams`). E-mails are
+    started only inside ``email_hours`` (sorted disjoint UTC ``starts, ends``, as
+    ``BusinessCalendar.open_intervals`` gives them), by an agent on duty. ``engine``:
+    "recursion" (the fast path: a :class:`DataError` where it does not apply), "simpy",
+    or None for the fast path wherever it applies."""
+    groups = ((DeskGroup(centre.group, staffing),) if isinstance(staffing, StaffingSteps)
+              else tuple(staffing))
+    start = min(float(g.staffing.times[0]) for g in groups)
     calls = np.asarray(calls, dtype=float)
     emails = np.zeros(0) if emails is None else np.asarray(emails, dtype=float)
     if calls.size and (calls[0] < start or calls[-1] >= end):
@@ -296,44 +360,38 @@ def simulate_contact_centre(
             f"call arrivals: expected instants from the first staffing step {start} to the "
             f"end {end}, found {calls[0]} … {calls[-1]}"
         )
+    kinds = np.zeros(calls.size, dtype=np.int64) if kinds is None else np.asarray(kinds)
+    if kinds.size != calls.size or (kinds.size and not 0 <= kinds.min() <= kinds.max()
+                                    < len(routes)):
+        raise DataError(f"call types: expected one of {len(routes)} per call, found "
+                        f"{kinds.size} values for {calls.size} calls")
     n, m = calls.size, emails.size
     patience = (
         centre.patience.sample(streams["patience"], n) if centre.patience else np.full(n, _INF)
     )
-    service = centre.handling.sample(streams["handling"], n)
+    work = centre.handling.sample(streams["handling"], n)
     if centre.after_call is not None:
-        service = service + centre.after_call.sample(streams["after_call"], n)
+        work = work + centre.after_call.sample(streams["after_call"], n)
     if m and centre.email_handling is None:
         raise DataError(
             f"e-mails: {m} arrive but the contact centre has no e-mail handling time"
         )
-    email_service = (
+    email_work = (
         centre.email_handling.sample(streams["email_handling"], m)
         if centre.email_handling is not None else np.zeros(0)
     )
-    board = Switchboard(calls, patience, service, emails, email_service, staffing, email_hours)
+    fast = fast_path_applies(groups, routes)
+    if engine == "recursion" and not fast:
+        raise DataError("the recursion decides one group serving first come, first served "
+                        "with the finish policy; these groups need the SimPy model")
+    if engine != "simpy" and fast:
+        board = Switchboard(calls, patience, work, emails, email_work, groups[0].staffing,
+                            email_hours)
+        board.advance(end)
+        return ContactCentreRun.of_switchboard(board, groups[0], start, end)
     env = simpy.Environment(initial_time=start)
-    env.process(board.process(env, end, HALF_HOUR))
-    env.run()  # the process ends after deciding everything before ``end``
-    answered = np.asarray(board.answered)
-    abandoned = np.asarray(board.abandoned)
-    released = answered + service
-    started = np.asarray(board.email_started)
-    finished = started + email_service
-    late = answered > end  # decided, but after the end: still waiting at the end
-    return ContactCentreRun(
-        start=start,
-        end=end,
-        calls=CallOutcomes(
-            queued=calls,
-            answered=np.where(late, np.nan, answered),
-            abandoned=np.where(abandoned > end, np.nan, abandoned),
-            released=np.where(late, np.nan, released),
-        ),
-        emails=EmailOutcomes(
-            arrived=emails,
-            started=np.where(started > end, np.nan, started),
-            finished=np.where(started > end, np.nan, finished),
-        ),
-        staffing=staffing,
-    )
+    desk = AgentGroups(env, groups, routes, calls, kinds, patience, work, emails, email_work,
+                       email_hours)
+    desk.start()
+    env.run(until=end)
+    return ContactCentreRun.of_desk(desk, start, end)

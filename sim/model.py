@@ -26,6 +26,7 @@ from rules.pack import RulePack
 from .contact_centre import ContactCentre, ContactCentreRun, simulate_contact_centre
 from .demand import (
     KIND_INCIDENT,
+    SURGE,
     Contacts,
     draw_contacts,
     horizon_bounds,
@@ -34,6 +35,7 @@ from .demand import (
 from .distributions import Distribution
 from .resolvers import ResolverTeam, after_open_time, next_open
 from .rng import Streams
+from .routing import call_kinds, desk_groups, routes
 from .scenario import Scenario
 
 
@@ -87,7 +89,12 @@ def simulate_replication(
     done = np.full(len(contacts), np.nan)
     picked[calls], done[calls] = run.calls.answered, run.calls.released
     picked[emails], done[emails] = run.emails.started, run.emails.finished
-    tickets = _level_one_tickets(scenario, pack, contacts, ids, picked, done, rngs, log, end)
+    # and the level-1 group whose agent took it
+    names = np.array([*run.groups, ""], dtype=object)
+    handler = np.full(len(contacts), "", dtype=object)
+    handler[calls], handler[emails] = names[run.calls.group], names[run.emails.group]
+    tickets = _level_one_tickets(scenario, pack, contacts, ids, picked, done, handler, rngs,
+                                 log, end)
     backlog = _initial_backlog(scenario, pack, rngs, log, begin)
     held = _resolve(scenario, pack, backlog + tickets, log, begin, end)
     events = log.build()
@@ -154,23 +161,27 @@ def _level_one(
     calls = contacts.channel == "phone"
     emails = contacts.channel == "email"
     calendar = pack.calendar(l1.calendar)
-    staffing = l1.staffing.steps(begin, end, pack.zone, calendar.is_business_day)
+    groups = desk_groups(l1, begin, end, pack.zone, calendar.is_business_day)
+    streams = np.array([*(s.name for s in scenario.demand.streams), ""], dtype=object)
+    kinds = call_kinds(l1, streams[contacts.stream[calls]], contacts.option[calls],
+                       contacts.service[calls], contacts.priority[calls],
+                       contacts.stream[calls] == SURGE)
     centre = ContactCentre(
         handling=_InOrder(_handling(scenario, contacts, calls, "phone", rngs["handling"])),
         patience=l1.patience,
         after_call=l1.after_call_work,
         email_handling=_InOrder(
             _handling(scenario, contacts, emails, "email", rngs["email_handling"])),
-        group=l1.group,
     )
-    run = simulate_contact_centre(centre, contacts.time[calls], staffing, end, rngs,
-                                  emails=contacts.time[emails])
+    run = simulate_contact_centre(centre, contacts.time[calls], groups, end, rngs,
+                                  emails=contacts.time[emails], routes=routes(l1), kinds=kinds)
     return calls, emails, run
 
 
 def _level_one_tickets(
     scenario: Scenario, pack: RulePack, contacts: Contacts, all_ids: np.ndarray,
-    picked: np.ndarray, finished: np.ndarray, rngs: Streams, log: EventLogBuilder, end: float,
+    picked: np.ndarray, finished: np.ndarray, handler: np.ndarray, rngs: Streams,
+    log: EventLogBuilder, end: float,
 ) -> list[_Ticket]:
     """Tickets of the incidents level 1 handled: opened, solved at first contact, or
     escalated (the returned tickets, for the resolver groups)."""
@@ -186,20 +197,21 @@ def _level_one_tickets(
     kind, priority, service = contacts.kind[idx], contacts.priority[idx], contacts.service[idx]
     attrs = {"channel": contacts.channel[idx], "option": contacts.option[idx],
              "service": service}
-    log.add(ids, opened, "opened", level="1", group=l1.group, **attrs)
+    by = handler[idx]  # the level-1 group that took the contact
+    log.add(ids, opened, "opened", level="1", group=by, **attrs)
     incident = kind == KIND_INCIDENT
     log.add(ids[incident], opened[incident], "priority", priority[incident],
             **_sub(attrs, incident))
-    log.add(ids, opened, "assigned", "1", level="1", group=l1.group, **attrs)
+    log.add(ids, opened, "assigned", "1", level="1", group=by, **attrs)
 
     default = l1.first_contact.get("*", 0.0)
     p_first = np.array([l1.first_contact.get(s, default) for s in service], dtype=float)
     solved = incident & (rngs["first_contact"].random(len(idx)) < p_first)
     closing = done + esc.close_after
-    log.add(ids[solved], done[solved], "resolved", FIRST_CONTACT, level="1", group=l1.group,
+    log.add(ids[solved], done[solved], "resolved", FIRST_CONTACT, level="1", group=by[solved],
             **_sub(attrs, solved))
     shut = solved & (closing < end)
-    log.add(ids[shut], closing[shut], "closed", level="1", group=l1.group, **_sub(attrs, shut))
+    log.add(ids[shut], closing[shut], "closed", level="1", group=by[shut], **_sub(attrs, shut))
 
     up = incident & ~solved
     groups = np.array([esc.group_of(s) for s in service[up]], dtype=object)

@@ -15,7 +15,10 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from .distributions import Distribution
+from .policies import FINISH, ShiftEnd
 from .staffing import Staffing
+
+Engine = Literal["recursion", "simpy"]  # the engines that decide level 1, as reports name them
 
 Channel = Literal["phone", "email"]
 CHANNELS: tuple[Channel, ...] = ("phone", "email")
@@ -141,18 +144,107 @@ class Demand:
 
 
 @dataclass(frozen=True)
-class LevelOne:
-    """The CAU's agents: who is on duty, how long a contact takes, what they solve.
+class CallMatch:
+    """Which calls a call type takes: every field given must match — the stream's name,
+    the phone option, the service, the incident's priority (declared callers: a P1 line),
+    whether the call is about a declared outage; an empty match takes every call."""
 
-    E-mails wait in a backlog and are worked by agents on duty when no call waits."""
+    streams: frozenset[str] = frozenset()
+    options: frozenset[str] = frozenset()
+    services: frozenset[str] = frozenset()
+    priorities: frozenset[str] = frozenset()
+    outage: bool | None = None
 
-    group: str
+    def matches(self, stream: str, option: str, service: str, priority: str,
+                outage: bool) -> bool:
+        return ((not self.streams or stream in self.streams)
+                and (not self.options or option in self.options)
+                and (not self.services or service in self.services)
+                and (not self.priorities or priority in self.priorities)
+                and (self.outage is None or outage == self.outage))
+
+
+@dataclass(frozen=True)
+class CallType:
+    """A kind of call as routing sees it: the calls it takes (``when``, the first type
+    whose match a call fits), the group that answers it ``first``, the wait after which
+    the other groups with this skill may take it too (``overflow_after``: 0 at once when
+    one of their agents is idle, None never), and its ``priority`` (1 is served first;
+    None after every type that has one; first come, first served within a priority)."""
+
+    name: str
+    first: str
+    when: CallMatch = field(default_factory=CallMatch)
+    overflow_after: float | None = None
+    priority: int | None = None
+
+
+ANY_CALL = "*"  # a skill (or call type) naming every call
+
+
+@dataclass(frozen=True)
+class AgentGroup:
+    """A team of level-1 agents: its own staffing (a plain object another staffing may
+    replace whole), the call types it answers (``skills``; "*" every one), whether it
+    works e-mails when no call it may take is waiting, and what its agents do with work
+    in progress at a shift's end (:mod:`sim.policies`)."""
+
+    name: str
     staffing: Staffing
+    skills: tuple[str, ...] = (ANY_CALL,)
+    emails: bool = True
+    at_shift_end: ShiftEnd = FINISH
+
+    def answers(self, call_type: str) -> bool:
+        return call_type in self.skills or ANY_CALL in self.skills
+
+
+@dataclass(frozen=True)
+class LevelOne:
+    """The CAU's agents: their groups (who is on duty, with which skills), how calls are
+    routed to them, how long a contact takes, what they solve at first contact.
+
+    E-mails wait in a backlog and are worked by the groups that take e-mails when no call
+    they may take is waiting."""
+
+    groups: Mapping[str, AgentGroup]  # in the file's order
+    routing: tuple[CallType, ...]  # a call takes the first type it matches
     handling: Mapping[str, Distribution]  # channel → handling time
     patience: Distribution  # callers' patience before hanging up
     first_contact: Mapping[str, float]  # service → P(incident solved at first contact); "*"
     calendar: str  # agents work their shifts on its business days (nobody on holidays)
     after_call_work: Distribution | None = None
+
+    @classmethod
+    def one_pool(cls, group: str, staffing: Staffing, **rest: Any) -> LevelOne:
+        """One group answering every call first come, first served (the fast path's case)."""
+        return cls({group: AgentGroup(group, staffing)}, (CallType(ANY_CALL, group),), **rest)
+
+    @property
+    def staffing(self) -> Staffing:
+        """Every group's shifts together: the agents on duty at level 1."""
+        return Staffing(tuple(s for g in self.groups.values() for s in g.staffing.shifts))
+
+    def skilled(self, call_type: CallType) -> tuple[str, ...]:
+        """The groups that may answer ``call_type``: its first group, then the others with
+        the skill, in the file's order."""
+        others = [n for n, g in self.groups.items()
+                  if n != call_type.first and g.answers(call_type.name)]
+        return (call_type.first, *others)
+
+    @property
+    def fast_path(self) -> bool:
+        """One group answering every call first come, first served with the ``finish``
+        policy: the recursion (:mod:`sim.switchboard`) decides it, proved equal to the
+        SimPy model (:mod:`sim.agent_groups`)."""
+        (group, *more) = self.groups.values()
+        return (not more and group.at_shift_end == FINISH
+                and len({t.priority for t in self.routing}) == 1)
+
+    @property
+    def engine(self) -> Engine:
+        """Which engine decides this level 1: "recursion" (the fast path) or "simpy"."""
+        return "recursion" if self.fast_path else "simpy"
 
 
 @dataclass(frozen=True)

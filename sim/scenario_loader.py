@@ -25,6 +25,7 @@ from rules.pack import RulePack
 
 from .capacity import capacity_warnings
 from .distributions import Distribution, parse_distribution
+from .level_one_loader import check_routing, read_level_one
 from .overlay import EXTENDS, read_layers
 from .profiles import parse_profile
 from .scenario import (
@@ -37,7 +38,6 @@ from .scenario import (
     Horizon,
     IncidentMix,
     InitialBacklog,
-    LevelOne,
     Outage,
     Reopen,
     ResolverGroup,
@@ -46,7 +46,6 @@ from .scenario import (
     Waiting,
     WeeklyProfile,
 )
-from .staffing import parse_staffing
 
 T = TypeVar("T")
 VERSION = 1
@@ -85,10 +84,12 @@ def read_scenario(doc: Document) -> tuple[Scenario, RulePack]:
         raise ValidationError(doc.problems)
     horizon = _horizon(root["horizon"], pack)
     demand = _demand(root["demand"], pack, horizon)
-    level_one = _level_one(root["level_one"], pack)
+    level_one = read_level_one(root["level_one"], pack)
     escalation = _escalation(root["escalation"], pack)
     if demand is not None and level_one is not None and escalation is not None:
         _check_services(root, demand, escalation)
+    if demand is not None and level_one is not None:
+        check_routing(root, demand, level_one, pack)
     if escalation is not None:
         _check_backlog(root["horizon"], escalation)
     # Each None above recorded a problem; so does everything else that went wrong.
@@ -459,28 +460,6 @@ def _instant(value: Any, zone: str) -> datetime:
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize(zone)
     return stamp.to_pydatetime()
-
-
-def _level_one(node: Node, pack: RulePack) -> LevelOne | None:
-    if not node.mapping(required=("group", "staffing", "handling", "patience", "first_contact",
-                                  "calendar"), optional=("after_call_work",)):
-        return None
-    group = node["group"].str()
-    staffing = parse_staffing(node["staffing"])
-    handling: dict[str, Distribution | None] = {}
-    if node["handling"].mapping(required=CHANNELS):
-        handling = {c: _distribution(node["handling"][c]) for c in CHANNELS}
-    patience = _distribution(node["patience"])
-    acw = _distribution(node["after_call_work"]) if node.has("after_call_work") else None
-    first = _shares(node["first_contact"],
-                    _key_choice(("*", *_services(pack, "")), 'a service or "*":'), whole=False)
-    calendar = _named(node["calendar"], pack.calendars, "a calendar of the rule pack:")
-    checked = _all(handling)
-    if group is None or staffing is None or checked is None or patience is None or (
-        first is None or calendar is None or (node.has("after_call_work") and acw is None)
-    ):
-        return None
-    return LevelOne(group, staffing, checked, patience, first, calendar, acw)
 
 
 def _escalation(node: Node, pack: RulePack) -> Escalation | None:

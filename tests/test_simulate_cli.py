@@ -108,6 +108,8 @@ def test_simulate_prints_the_forecast_and_writes_its_files(tmp_path, tiny_scenar
     assert status == 0
     assert "Mois 2026-03" in text and "Conformité prévue" in text
     assert "Indicateurs opérationnels" in text
+    assert "Niveau 1 simulé par le chemin rapide (récursion" in text  # one pool
+    assert json.loads((out / "forecast.json").read_text())["level_one_engine"] == "recursion"
     for name in (
         "compliance.csv",
         "operations.csv",
