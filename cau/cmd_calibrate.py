@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from rules import outputs
 from rules.eventlog import format_instants
 from rules.loader import load_rule_pack
 from sim.calibration import Calibration, Share, calibrate, fragment
@@ -161,7 +162,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("events", metavar="EVENTS", help=options.EVENTS_HELP)
     options.add_rules(parser)
-    parser.add_argument("--out", metavar="FRAGMENT",
+    parser.add_argument("--out", metavar="FRAGMENT.yaml",
                         help="write the scenario fragment (YAML) to this file; default: print it")
     parser.add_argument("--group", default="N2-calibre", metavar="NAME",
                         help="resolver group whose hold the resolution laws are written as "
@@ -171,15 +172,18 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.out:
+        outputs.claim(args.out, "yaml", "--out")
     lang = args.lang
     pack = load_rule_pack(args.rules)
     log = options.read_events(args.events, pack, lang)
     result = calibrate(log, pack, source=str(args.events))
+    text = fragment(result, pack, group=args.group, notes=notes(result, lang))
+    if args.out:  # written before anything is printed
+        options.write_text(args.out, text)
     print(report(result, lang))
     print("\n" + i18n.message("cal_resolution_hold", lang, group=args.group))
-    text = fragment(result, pack, group=args.group, notes=notes(result, lang))
     if args.out:
-        options.write_text(args.out, text)
         print("\n" + i18n.message("cal_written", lang, path=args.out))
     else:
         print("\n" + text, end="")

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from rules import outputs
 from rules.loader import load_rule_pack
 from rules.measure import measure
 
@@ -59,6 +60,7 @@ def _month(text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    outputs.claim(args.out, outputs.DIRECTORY, "--out")
     pack = load_rule_pack(args.rules)
     as_of = options.as_of(args, pack)
     log = options.read_events(args.events, pack, args.lang)

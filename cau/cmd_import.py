@@ -11,6 +11,7 @@ import argparse
 import sys
 from typing import Any, cast
 
+from rules import outputs
 from rules.eventlog import ReadReport
 from rules.importer import import_source, load_mapping, shipped_mappings
 from rules.loader import load_rule_pack
@@ -51,7 +52,7 @@ def register(subparsers: Any) -> None:
                         "(e.g. servicenow-uci)")
     parser.add_argument("--out", required=True, metavar="EVENTS",
                         help="event log to write (.csv, .csv.gz or .parquet)")
-    parser.add_argument("--rejects", metavar="FILE",
+    parser.add_argument("--rejects", metavar="FILE.csv",
                         help="write the rejected rows, with row number and reason (CSV)")
     options.add_rules(parser, required=False,
                       help="check priority codes against this rule pack (file or shipped "
@@ -61,17 +62,22 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    outputs.claim(args.out, "event log", "--out")
+    if args.rejects:
+        outputs.claim(args.rejects, "csv", "--rejects")
+    outputs.note_input(args.source)  # before the long read: an --out over it is refused now
     mapping = load_mapping(args.mapping)
     priorities = load_rule_pack(args.rules).priority_codes if args.rules else None
     log = import_source(args.source, mapping, priorities=priorities)
     log.write(args.out)
     report = cast(ReadReport, log.report)  # import_source always sets it
+    if args.rejects:
+        report.write_rejects(args.rejects)
     lang = args.lang
     options.print_rows_read(report, lang, sys.stdout)
     print(i18n.message("import_written", lang, tickets=formats.number(report.tickets, lang),
                        events=formats.number(report.events, lang), out=args.out))
     if args.rejects:
-        report.write_rejects(args.rejects)
         print(i18n.message("import_rejects_written", lang, path=args.rejects))
     elif report.rows_rejected:
         print(i18n.message("import_first_rejects", lang))

@@ -9,7 +9,6 @@ atomically (temporary file + rename).
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 from pathlib import Path
@@ -18,7 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rules.eventlog import atomic_target, format_instants
+from rules import outputs
+from rules.errors import CauError
+from rules.eventlog import format_instants
 from rules.loader import load_rule_pack
 from rules.measure import Measurement, measure
 from rules.pack import RulePack
@@ -54,6 +55,7 @@ i18n.register(
 )
 
 FORMATS: tuple[str, ...] = ("table", "csv", "json")
+KIND_OF_FORMAT = {"table": outputs.TEXT, "csv": "csv", "json": "json"}  # what --out receives
 # The per-ticket file: the columns the brief names, instants in local ISO 8601.
 TICKET_COLUMNS: tuple[str, ...] = (
     "id", "target", "priority", "opened", "resolved", "month", "elapsed", "threshold",
@@ -71,10 +73,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("events", metavar="EVENTS", help=options.EVENTS_HELP)
     options.add_rules(parser)
-    parser.add_argument("--format", choices=FORMATS, default="table",
-                        help="output: aligned tables (default), CSV or JSON")
-    parser.add_argument("--tickets", metavar="FILE",
-                        help="also write the per-ticket results to FILE (CSV)")
+    parser.add_argument("--format", choices=FORMATS,
+                        help="output: aligned tables, CSV or JSON (default: as --out's "
+                        "suffix says, .csv or .json; otherwise tables)")
+    parser.add_argument("--tickets", metavar="FILE.csv",
+                        help="also write the per-ticket results to FILE.csv")
     parser.add_argument("--out", metavar="FILE", help="write the output to FILE, not stdout")
     options.add_lang(parser, "the tables")
     options.add_as_of(parser)
@@ -82,6 +85,11 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    form = output_format(args.format, args.out)
+    if args.out:
+        outputs.claim(args.out, KIND_OF_FORMAT[form], "--out")
+    if args.tickets:
+        outputs.claim(args.tickets, "csv", "--tickets")
     pack = load_rule_pack(args.rules)
     as_of = options.as_of(args, pack)
     log = options.read_events(args.events, pack, args.lang)
@@ -89,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     if args.tickets:
         write_tickets(result, Path(args.tickets))
         print(i18n.message("measure_written", args.lang, path=args.tickets), file=sys.stderr)
-    text = render(result, pack, args.format, args.lang)
+    text = render(result, pack, form, args.lang)
     if args.out:
         options.write_text(args.out, text)
         print(i18n.message("measure_written", args.lang, path=args.out), file=sys.stderr)
@@ -98,12 +106,24 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def output_format(form: str | None, out: str | None) -> str:
+    """``--format``, or the one ``--out``'s suffix names (.csv, .json), else tables; a
+    ``--format`` that another suffix contradicts is an error."""
+    named = next((f for f in ("csv", "json") if out and out.lower().endswith(f".{f}")), None)
+    if form is None:
+        return named or "table"
+    if named is not None and named != form:
+        raise CauError(
+            f"--out {out} names {named.upper()} but --format {form} was asked; "
+            f"drop --format, or name the file for {form}"
+        )
+    return form
+
+
 def render(result: Measurement, pack: RulePack, form: str, lang: str) -> str:
     """The monthly results as aligned tables, CSV or JSON."""
     if form == "csv":
-        buffer = io.StringIO()
-        result.monthly.to_csv(buffer, index=False)
-        return buffer.getvalue()
+        return outputs.csv_text(result.monthly)
     if form == "json":
         document = {
             "rules": pack.id,
@@ -165,5 +185,4 @@ def write_tickets(result: Measurement, path: Path) -> None:
         known = ~np.isnan(values)
         shown[known] = format_instants(values[known], result.zone)
         table[column] = shown
-    with atomic_target(path) as temp:
-        table.to_csv(temp, index=False)
+    outputs.write_csv(table, path)

@@ -30,14 +30,29 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+PREFIX = "replications"  # of the store's name in --out
+
+
 def run(args: argparse.Namespace) -> int:
     scenario, pack = load_scenario(args.scenario)
-    replication_options.prepare_run(args, scenario)
     run_hash = replication_options.run_fingerprint(scenario, pack)
+    replication_options.prepare_run(args, scenario, run_hash, PREFIX,
+                                    forecast_report.file_names())
     result, store_path = replication_options.run_with_progress(
-        args, scenario, pack, run_hash, "replications"
+        args, scenario, pack, run_hash, PREFIX
     )
     lang = args.lang
+    names = {t.id: t.name.get(lang) for t in pack.targets}
+    if args.out is not None:  # the files first: a reader that stops early loses none
+        meta = replication_options.run_meta(args, scenario, pack, run_hash)
+        answer = pack.targets_of("answer_time")
+        figures = {
+            "compliance": plots.compliance_forecast(result.forecast.compliance, names, lang),
+            "service_level_by_halfhour": plots.service_level_by_halfhour(
+                result.forecast.halfhours, answer[0].goal if answer else None, lang
+            ),
+        }
+        forecast_report.write_report(args.out, result.forecast, meta, figures)
     print(
         i18n.message(
             "sim_run",
@@ -53,18 +68,8 @@ def run(args: argparse.Namespace) -> int:
     print(i18n.message("sim_engine", lang,
                        engine=i18n.message(f"engine_{scenario.level_one.engine}", lang)))
     print()
-    names = {t.id: t.name.get(lang) for t in pack.targets}
     forecast_report.print_report(result.forecast, lang, lambda t: names.get(t, t), sys.stdout)
     if args.out is not None:
-        meta = replication_options.run_meta(args, scenario, pack, run_hash)
-        answer = pack.targets_of("answer_time")
-        figures = {
-            "compliance": plots.compliance_forecast(result.forecast.compliance, names, lang),
-            "service_level_by_halfhour": plots.service_level_by_halfhour(
-                result.forecast.halfhours, answer[0].goal if answer else None, lang
-            ),
-        }
-        forecast_report.write_report(args.out, result.forecast, meta, figures)
         print()
         print(i18n.message("sim_written", lang, out=args.out))
     return 0

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from rules import outputs
 from rules.errors import InputFileError
 from rules.units import format_duration
 from sim.scenario_loader import load_scenario
@@ -77,8 +78,17 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     scenario, pack = load_scenario(args.scenario)
+    if args.out is not None:  # after loading: the scenario's files are known inputs then
+        outputs.claim(args.out, "yaml", "--out")
     plan = staff_plan(scenario, pack)
     lang = args.lang
+    if args.out is not None:  # written before anything is printed
+        try:  # a new folder for the variants, as other commands create theirs
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputFileError(f"{args.out}: cannot be written ({exc})") from None
+        options.write_text(args.out, overlay_text(plan, scenario.source, scenario.name,
+                                                  args.out, lang))
     model = (i18n.message("stf_erlang_a", lang, patience=format_duration(plan.patience))
              if plan.patience is not None else i18n.message("stf_erlang_c", lang))
     targets = ", ".join(i18n.message("stf_target", lang, goal=goal_percent(t.goal, lang),
@@ -97,12 +107,6 @@ def run(args: argparse.Namespace) -> int:
                        diff=_signed(plan.needed_hours - plan.current_hours, lang, 1)))
     print(i18n.message("stf_caveat", lang))
     if args.out is not None:
-        try:  # a new folder for the variants, as other commands create theirs
-            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputFileError(f"{args.out}: cannot be written ({exc})") from None
-        options.write_text(args.out, overlay_text(plan, scenario.source, scenario.name,
-                                                  args.out, lang))
         print(i18n.message("stf_written", lang, path=args.out))
     return 0
 

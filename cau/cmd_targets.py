@@ -36,6 +36,9 @@ i18n.register(
 )
 
 
+PREFIX = "targets"  # of the store's name in --out
+
+
 def listed(parse: Callable[[str], float], example: str) -> Callable[[str], list[float]]:
     """An argument type: comma-separated values, each read by ``parse``."""
 
@@ -127,13 +130,19 @@ def run(args: argparse.Namespace) -> int:
     ]
     if len({g.target for g in grids}) < len(grids):
         raise CauError("a target is named twice: give each --target once")
-    replication_options.prepare_run(args, scenario)
     variants = grid_variants(pack, grids)
     run_hash = replication_options.run_fingerprint(scenario, pack, *(v.name for v in variants))
+    replication_options.prepare_run(args, scenario, run_hash, PREFIX,
+                                    targets_report.file_names(grids))
     result, store_path = replication_options.run_with_progress(
-        args, scenario, pack, run_hash, "targets", tuple(variants)
+        args, scenario, pack, run_hash, PREFIX, tuple(variants)
     )
     lang = args.lang
+    grid = grid_forecast(result.variants, grids)
+    names = {t.id: t.name.get(lang) for t in pack.targets}
+    if args.out is not None:  # the files first: a reader that stops early loses none
+        meta = replication_options.run_meta(args, scenario, pack, run_hash)
+        targets_report.write_report(args.out, grid, grids, meta, names, lang)
     print(
         i18n.message(
             "tg_run",
@@ -148,12 +157,8 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     print()
-    grid = grid_forecast(result.variants, grids)
-    names = {t.id: t.name.get(lang) for t in pack.targets}
     targets_report.print_report(grid, grids, lang, lambda t: names.get(t, t), sys.stdout)
     if args.out is not None:
-        meta = replication_options.run_meta(args, scenario, pack, run_hash)
-        targets_report.write_report(args.out, grid, grids, meta, names, lang)
         print()
         print(i18n.message("sim_written", lang, out=args.out))
     return 0

@@ -10,9 +10,7 @@ log lacks (a ticket export has no calls) is left out with a note saying why.
 from __future__ import annotations
 
 import base64
-import contextlib
 import html
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,8 +21,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from rules.errors import CauError
-from rules.eventlog import atomic_target, make_directory
 from rules.measure import Measurement
+from rules.outputs import write_files
 from rules.pack import AnswerTimeTarget, FirstContactTarget, RulePack, Target
 
 from . import i18n, plots
@@ -199,16 +197,10 @@ class Dashboard:
         return names
 
     def write(self, out: str | Path) -> list[Path]:
-        """The page and the PNGs into ``out`` (created), renamed into place once all are written."""
-        out = make_directory(out)
+        """The page and the PNGs into ``out`` (created), renamed into place once all are
+        written, so a failure while writing (disk full) leaves the previous files untouched."""
         contents = {"page": self.html.encode("utf-8"), **self.figures}
-        paths = {key: out / name for key, name in self.file_names().items()}
-        # Every file is written to its temporary first; the renames all happen at the end,
-        # so a failure while writing (disk full) leaves the previous files untouched.
-        with contextlib.ExitStack() as stack:
-            for key, path in paths.items():
-                stack.enter_context(atomic_target(path)).write_bytes(contents[key])
-        return list(paths.values())
+        return write_files(out, {name: contents[key] for key, name in self.file_names().items()})
 
 
 def select_month(monthly: pd.DataFrame, month: str | None) -> str:
@@ -333,9 +325,7 @@ def _volumes(measurement: Measurement, pack: RulePack, month: str, lang: str) ->
 
 
 def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
-    return buffer.getvalue()
+    return plots.png(figure, dpi=100)
 
 
 # -- the page ---------------------------------------------------------------------------

@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
+from matplotlib.figure import Figure
 
-from rules.eventlog import atomic_target, make_directory
+from rules.outputs import csv_text, write_files
 from sim.forecast import FIGURES, Forecast
 
 from . import i18n
 from .formats import DASH, goal_percent, number, percent, text_table
+from .plots import png
 
 i18n.register(
     {
@@ -150,36 +152,31 @@ def print_report(
     print(operations_tables(forecast, lang), file=stream)
 
 
+TABLES: tuple[str, ...] = ("compliance", "operations", "service_level_by_halfhour")
+PLOTS: tuple[str, ...] = ("compliance", "service_level_by_halfhour")
+
+
+def file_names() -> list[str]:
+    """The files :func:`write_report` writes (checked before a run)."""
+    return [*(f"{n}.csv" for n in TABLES), "forecast.json", *(f"{n}.png" for n in PLOTS)]
+
+
 def write_report(
     out: Path,
     forecast: Forecast,
     meta: dict[str, Any],
-    figures: dict[str, Any],
+    figures: dict[str, Figure],
 ) -> list[Path]:
-    """CSV per table (with the seed in every row), one JSON of everything, the plots."""
-    make_directory(out)
-    tables = {
-        "compliance": forecast.compliance,
-        "operations": forecast.operations,
-        "service_level_by_halfhour": forecast.halfhours,
-    }
-    written = []
-    for name, frame in tables.items():
-        path = out / f"{name}.csv"
-        with atomic_target(path) as temp:
-            frame.assign(seed=meta["seed"]).to_csv(temp, index=False)
-        written.append(path)
+    """CSV per table (with the seed in every row), one JSON of everything, the plots; all
+    renamed into place once every one is written."""
+    tables = dict(zip(TABLES, (forecast.compliance, forecast.operations, forecast.halfhours),
+                      strict=True))
+    contents = {f"{name}.csv": csv_text(frame.assign(seed=meta["seed"])).encode("utf-8")
+                for name, frame in tables.items()}
     document = {**meta, **{name: _records(frame) for name, frame in tables.items()}}
-    path = out / "forecast.json"
-    with atomic_target(path) as temp:
-        temp.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-    written.append(path)
-    for name, figure in figures.items():
-        path = out / f"{name}.png"
-        with atomic_target(path) as temp:
-            figure.savefig(temp, format="png", dpi=110, bbox_inches="tight")
-        written.append(path)
-    return written
+    contents["forecast.json"] = json.dumps(document, ensure_ascii=False, indent=1).encode()
+    contents.update({f"{name}.png": png(figure) for name, figure in figures.items()})
+    return write_files(out, contents)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

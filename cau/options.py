@@ -18,7 +18,8 @@ from typing import TextIO
 import pandas as pd
 
 from rules.errors import CauError, DataError
-from rules.eventlog import EventLog, ReadReport, atomic_target, read_event_log
+from rules.eventlog import EventLog, ReadReport, read_event_log
+from rules.outputs import atomic_target
 from rules.pack import RulePack
 
 from . import formats, i18n

@@ -5,14 +5,23 @@ plus ``ci_low``/``ci_high``) and returns a matplotlib :class:`Figure` built with
 pyplot, so that no global state is touched and figures can be drawn in worker
 processes. Met and missed points differ by colour *and* marker (Okabe–Ito colours,
 readable by colour-blind readers); goals are dashed lines; text is French by default.
+
+Names come from users' files (a target called ``$\\alpha$``): text in a figure is never
+interpreted as mathtext. Every builder here is wrapped by :func:`literal_text` and every
+figure is rendered by :func:`png`, both under ``text.parse_math: False``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import ParamSpec
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -82,8 +91,39 @@ LINE = "#9a9a9a"
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000")
 MET_MARKER, MISSED_MARKER = "o", "X"
+DPI = 110
+
+P = ParamSpec("P")
 
 
+def literal_text(build: Callable[P, Figure]) -> Callable[P, Figure]:
+    """``build`` with every text it creates taken literally (no mathtext)."""
+
+    @functools.wraps(build)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> Figure:
+        with _literal():
+            return build(*args, **kwargs)
+
+    return wrapped
+
+
+def _literal() -> contextlib.AbstractContextManager[None]:
+    """Texts created in this context are never mathtext ("$…$" in a name stays text)."""
+    return matplotlib.rc_context({"text.parse_math": False})
+
+
+def png(figure: Figure, dpi: int = DPI) -> bytes:
+    """``figure`` as PNG bytes (texts created while drawing, such as tick labels, are
+    literal too); no software name in the metadata, so the same figure gives the same
+    bytes."""
+    buffer = io.BytesIO()
+    with _literal():
+        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight",
+                       metadata={"Software": None})
+    return buffer.getvalue()
+
+
+@literal_text
 def compliance_by_month(
     monthly: pd.DataFrame, names: Mapping[str, str], lang: str = "fr", *, title: str | None = None
 ) -> Figure:
@@ -136,6 +176,7 @@ def compliance_by_month(
     return figure
 
 
+@literal_text
 def compliance_forecast(
     compliance: pd.DataFrame, names: Mapping[str, str], lang: str = "fr"
 ) -> Figure:
@@ -145,6 +186,7 @@ def compliance_forecast(
     )
 
 
+@literal_text
 def restoration_times(
     tickets: pd.DataFrame,
     names: Mapping[str, str],
@@ -212,6 +254,7 @@ def restoration_times(
     return figure
 
 
+@literal_text
 def service_level_by_halfhour(
     halfhours: pd.DataFrame, goal: float | None, lang: str = "fr"
 ) -> Figure:
@@ -271,6 +314,7 @@ def service_level_by_halfhour(
     return figure
 
 
+@literal_text
 def volumes_by_month(
     volumes: pd.DataFrame,
     lang: str = "fr",

@@ -14,9 +14,10 @@ from tqdm import tqdm
 
 import rules
 import sim
-from rules.eventlog import make_directory
+from rules import outputs
+from rules.errors import CauError
 from rules.pack import RulePack
-from sim.replications import Cluster, RunResult, Variant, run_replications
+from sim.replications import Cluster, RunResult, Variant, run_replications, scheduler_address
 from sim.scenario import Scenario
 from sim.store import ResultStore, fingerprint
 
@@ -59,6 +60,7 @@ def add_run_options(parser: argparse.ArgumentParser, outputs: str) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--scheduler",
+        type=_scheduler,
         metavar="ADDRESS",
         help="run on the Dask cluster of this scheduler (tcp://host:8786)",
     )
@@ -69,12 +71,36 @@ def add_run_options(parser: argparse.ArgumentParser, outputs: str) -> None:
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
-def prepare_run(args: argparse.Namespace, scenario: Scenario) -> None:
-    """Print the scenario's capacity warnings and check --out, before running."""
+def _scheduler(text: str) -> str:
+    try:
+        return scheduler_address(text)
+    except CauError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def prepare_run(
+    args: argparse.Namespace, scenario: Scenario, run_hash: str, prefix: str, names: list[str]
+) -> None:
+    """Print the scenario's capacity warnings, then check the outputs (the store, and
+    the files ``names`` in --out), before running: a bad --out must not waste the run."""
     for warning in scenario.warnings:  # capacity checks: a valid scenario, but a risky one
         print(f"{args.scenario}: {warning_text(warning, args.lang)}", file=sys.stderr)
-    if args.out is not None:  # before running: a bad --out must not waste the run
-        make_directory(args.out)
+    if args.out is not None:
+        outputs.claim_folder(args.out, names, "--out")
+    store = store_path(args, run_hash, prefix)
+    if store != ":memory:":
+        outputs.claim(store, "results store", "--store" if args.store else "--out (store)")
+    if args.out is not None:
+        outputs.make_directory(args.out)
+
+
+def store_path(args: argparse.Namespace, run_hash: str, prefix: str) -> str:
+    """``--store``, or one per scenario version and seed in --out, or none (in memory)."""
+    if args.store is not None:
+        return str(args.store)
+    if args.out is None:
+        return ":memory:"
+    return str(args.out / f"{prefix}-{run_hash[:12]}-seed{args.seed}.sqlite")
 
 
 def run_fingerprint(scenario: Scenario, pack: RulePack, *extra: str) -> str:
@@ -102,15 +128,9 @@ def run_with_progress(
 ) -> tuple[RunResult, Any]:
     """Run (or resume) the replications into their store, with a progress bar on a TTY;
     returns the result and where the store is."""
-    store_path = args.store
-    if store_path is None:
-        store_path = (
-            args.out / f"{prefix}-{run_hash[:12]}-seed{args.seed}.sqlite"
-            if args.out is not None
-            else ":memory:"
-        )
+    path = store_path(args, run_hash, prefix)
     cluster = Cluster(workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local)
-    with ResultStore(store_path, scenario_hash=run_hash, seed=args.seed) as store:
+    with ResultStore(path, scenario_hash=run_hash, seed=args.seed) as store:
         already = len(store.finished() & set(range(args.replications)))
         with tqdm(
             total=args.replications,
@@ -129,7 +149,7 @@ def run_with_progress(
                 on_finished=lambda _: bar.update(),
                 variants=variants,
             )
-    return result, store_path
+    return result, path
 
 
 def run_meta(

@@ -19,12 +19,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from rules.eventlog import atomic_target, make_directory
+from rules.outputs import csv_text, write_files
 from sim.target_grid import TargetGrid
 
 from . import i18n
 from .forecast_report import interval
 from .formats import DASH, duration, goal_percent, month_name, percent, text_table
+from .plots import literal_text, png
 
 i18n.register(
     {
@@ -143,6 +144,7 @@ def print_report(
     print(grid_tables(grid, grids, lang, name_of), file=stream)
 
 
+@literal_text
 def heat_map(grid: pd.DataFrame, spec: TargetGrid, name: str, lang: str) -> Figure:
     """Thresholds × goals → P(goal met), one panel per month, cells annotated in %,
     the current level framed."""
@@ -211,23 +213,24 @@ def write_report(
     names: dict[str, str],
     lang: str,
 ) -> list[Path]:
-    """``targets.csv`` (seed in every row), ``targets.json``, ``targets-<id>.png``."""
-    make_directory(out)
-    written = []
-    path = out / "targets.csv"
-    with atomic_target(path) as temp:
-        grid.assign(seed=meta["seed"]).to_csv(temp, index=False)
-    written.append(path)
+    """``targets.csv`` (seed in every row), ``targets.json``, ``targets-<id>.png``, all
+    renamed into place once every one is written."""
     records = json.loads(grid.to_json(orient="records", double_precision=6))
-    path = out / "targets.json"
-    with atomic_target(path) as temp:
-        text = json.dumps({**meta, "grid": records}, ensure_ascii=False, indent=1)
-        temp.write_text(text, encoding="utf-8")
-    written.append(path)
+    contents = {
+        "targets.csv": csv_text(grid.assign(seed=meta["seed"])).encode("utf-8"),
+        "targets.json": json.dumps({**meta, "grid": records}, ensure_ascii=False,
+                                   indent=1).encode("utf-8"),
+    }
     for spec in grids:
-        path = out / f"targets-{spec.target}.png"
         figure = heat_map(grid, spec, names.get(spec.target, spec.target), lang)
-        with atomic_target(path) as temp:
-            figure.savefig(temp, format="png", dpi=110, bbox_inches="tight")
-        written.append(path)
-    return written
+        contents[figure_name(spec.target)] = png(figure)
+    return write_files(out, contents)
+
+
+def file_names(grids: list[TargetGrid]) -> list[str]:
+    """The files :func:`write_report` writes (checked before a run)."""
+    return ["targets.csv", "targets.json", *(figure_name(g.target) for g in grids)]
+
+
+def figure_name(target: str) -> str:
+    return f"targets-{target}.png"

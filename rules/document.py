@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 
 from .errors import InputFileError, Problem, ValidationError
+from .outputs import note_input
 from .units import DURATION_EXAMPLE, PERCENT_EXAMPLE, parse_duration, parse_percent
 
 T = TypeVar("T")
@@ -89,6 +90,7 @@ class Document:
             raise InputFileError(f"{path}: no such file") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise InputFileError(f"{path}: cannot be read ({exc})") from None
+        note_input(path)
         return cls(str(path), text)
 
     def _build(self, node: yaml.Node, path: tuple[Any, ...]) -> Any:

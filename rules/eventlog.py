@@ -14,11 +14,8 @@ a rejected row N"). Counts always reconcile: rows read = rows kept + rows reject
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +29,7 @@ import pyarrow.parquet as pq
 from .coded import CODE, Coded, Labels, Numbered
 from .document import close_match, did_you_mean
 from .errors import CauError, DataError, InputFileError
+from .outputs import atomic_target, note_input, spreadsheet_text, write_csv
 
 EVENTS: tuple[str, ...] = (
     "call_queued",
@@ -88,44 +86,6 @@ _CALL_RULES: dict[str, tuple[tuple[int, ...], int | None]] = {
 
 
 # -- files ----------------------------------------------------------------------------
-@contextlib.contextmanager
-def atomic_target(path: str | Path) -> Iterator[Path]:
-    """A temporary path beside ``path``, renamed onto it only if the block succeeds.
-
-    Nothing half-written is ever left at ``path``: on error the temporary file is removed.
-    The file gets the permissions an ordinary ``open`` would give it (0666 less the umask),
-    not ``mkstemp``'s private 0600, so a published dashboard can be read by others.
-    """
-    path = Path(path)
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be written ({exc})") from None
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(handle, 0o666 & ~umask)
-    os.close(handle)
-    try:
-        yield Path(temp)
-        os.replace(temp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        if isinstance(exc, OSError):  # disk full, or ``path`` is a directory
-            raise InputFileError(f"{path}: cannot be written ({exc})") from None
-        raise
-
-
-def make_directory(path: str | Path) -> Path:
-    """``path`` as a directory, created with its parents if need be."""
-    path = Path(path)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be created as a directory ({exc})") from None
-    return path
-
-
 def _suffix(path: Path) -> str:
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".parquet":
@@ -423,9 +383,8 @@ class ReadReport:
         return int(row), str(reason)
 
     def write_rejects(self, path: str | Path) -> None:
-        """The rejected rows as CSV (written atomically)."""
-        with atomic_target(path) as temp:
-            self.rejects.to_csv(temp, index=False)
+        """The rejected rows as CSV (spreadsheet-safe, written atomically)."""
+        write_csv(self.rejects, path)
 
 
 class EventLog:
@@ -557,12 +516,12 @@ class EventLog:
         timestamps), by the file's suffix; atomically. Text is made here."""
         path = Path(path)
         kind = _suffix(path)
+        if kind == "csv":
+            write_csv(self.text_frame(zone), path,
+                      compression="gzip" if path.suffix == ".gz" else None)
+            return
         with atomic_target(path) as temp:
-            if kind == "csv":
-                self.text_frame(zone).to_csv(
-                    temp, index=False, compression="gzip" if path.suffix == ".gz" else None)
-            else:
-                pq.write_table(self._arrow(), temp)
+            pq.write_table(self._arrow(), temp)
 
     def _arrow(self) -> pa.Table:
         def text(coded: Coded) -> pa.Array:
@@ -785,10 +744,13 @@ def read_event_log(
     kind = _suffix(path)
     if not path.exists():
         raise InputFileError(f"{path}: no such file")
+    note_input(path)
     try:
         if kind == "csv":
             text = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
             _missing_columns(list(text.columns), path)
+            for column in TEXT_COLUMNS:  # as written, before spreadsheet-safe quoting
+                text[column] = spreadsheet_text(text[column])
             seconds, reasons = parse_instants(text["time"])
             text["event"] = text["event"].astype("category")
             first_row = 2  # line 1 is the header

@@ -50,6 +50,7 @@ from .eventlog import (
     parse_instants,
     reject_whole_tickets,
 )
+from .outputs import note_input
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 MAPPING_VERSION = 1
@@ -320,6 +321,7 @@ def read_source(path: str | Path, mapping: Mapping) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise InputFileError(f"{path}: no such file")
+    note_input(path)
     options: dict[str, Any] = {
         "sep": mapping.source.delimiter,
         "encoding": mapping.source.encoding,

@@ -18,9 +18,10 @@ import pandas as pd
 
 from .calls import CALL_EVENTS, OUTCOMES, CallTimelines, judge_calls, read_calls
 from .coded import Labels
-from .eventlog import EventLog, atomic_target, make_directory
+from .eventlog import EventLog
 from .grouped import EventCodes
 from .months import MonthGrid
+from .outputs import csv_text, write_files
 from .pack import AnswerTimeTarget, FirstContactTarget, RulePack
 from .resolution import MonthlyCounts, judge_resolution
 from .tickets import TICKET_EVENTS, TicketTimelines, read_tickets
@@ -117,13 +118,12 @@ class Measurement:
         return self.monthly
 
     def write(self, directory: str | Path) -> None:
-        """Each table as ``<name>.csv`` in ``directory`` (created), each atomically."""
-        directory = make_directory(directory)
+        """Each table as ``<name>.csv`` in ``directory`` (created), spreadsheet-safe, all
+        renamed into place once every one is written."""
         tables = {"monthly": self.monthly, "tickets": self.tickets, "calls": self.calls,
                   "volumes": self.volumes, "first_contact": self.first_contact}
-        for name, table in tables.items():
-            with atomic_target(directory / f"{name}.csv") as temp:
-                table.to_csv(temp, index=False)
+        write_files(directory, {f"{name}.csv": csv_text(table).encode("utf-8")
+                                for name, table in tables.items()})
 
 
 def measure(log: EventLog, pack: RulePack, *, as_of: float | None = None) -> Measurement:

@@ -15,12 +15,15 @@ judges many candidate targets at once.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import logging
 import multiprocessing
 import pickle
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -75,6 +78,27 @@ class ReplicationOutcome:
 
 Replicate = Callable[[ReplicationTask], ReplicationFigures]
 
+# A Dask scheduler's address as `distributed` reads it: scheme://host:port.
+SCHEDULER_SCHEMES: tuple[str, ...] = ("tcp", "tls", "ws", "wss", "ucx")
+_SCHEDULER_ADDRESS = re.compile(
+    rf"(?:{'|'.join(SCHEDULER_SCHEMES)})://(?:\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):\d{{1,5}}"
+)
+
+
+class ClusterLostError(CauError):
+    """The Dask cluster went away during a run (scheduler or workers stopped)."""
+
+
+def scheduler_address(text: str) -> str:
+    """``text`` if it is a Dask scheduler address (``tcp://host:8786``), else CauError."""
+    if not _SCHEDULER_ADDRESS.fullmatch(text):
+        schemes = ", ".join(f"{s}://" for s in SCHEDULER_SCHEMES)
+        raise CauError(
+            f'expected a Dask scheduler address such as tcp://host:8786 ({schemes} with a '
+            f'host and a port), found "{text}"'
+        )
+    return text
+
 
 @dataclass(frozen=True)
 class Cluster:
@@ -89,6 +113,10 @@ class Cluster:
     scheduler: str | None = None
     dask_local: bool = False
     dask_processes: bool = True
+
+    def __post_init__(self) -> None:
+        if self.scheduler is not None:
+            scheduler_address(self.scheduler)
 
     @property
     def uses_dask(self) -> bool:
@@ -143,16 +171,37 @@ def run_replications(
         for i, child in enumerate(child_seeds(seed, replications))
         if i not in done
     ]
-    for outcome in _execute(partial(timed, replicate), tasks, cluster):
-        store.save(outcome.index, outcome.seed, outcome.figures, outcome.seconds)
-        if on_finished is not None:
-            on_finished(outcome)
+    finished = 0
+    try:
+        for outcome in _execute(partial(timed, replicate), tasks, cluster):
+            store.save(outcome.index, outcome.seed, outcome.figures, outcome.seconds)
+            finished += 1
+            if on_finished is not None:
+                on_finished(outcome)
+    except ClusterLostError as exc:
+        raise ClusterLostError(_lost(str(exc), store, replications, finished)) from None
     stored = store.figures(range(replications))
     return RunResult(
         forecast=forecast(stored.monthly, stored.operations, stored.halfhours),
         computed=len(tasks),
         reused=replications - len(tasks),
         variants=stored.variants,
+    )
+
+
+def _lost(reason: str, store: ResultStore, replications: int, finished: int) -> str:
+    """What a lost cluster cost and how to resume."""
+    if store.path == ":memory:":
+        return (
+            f"{reason}; {finished} replication(s) had finished, and none is kept (a run "
+            "without --out or --store keeps nothing): run again, with --store FILE to keep "
+            "finished replications"
+        )
+    kept = len(store.finished() & set(range(replications)))
+    return (
+        f"{reason}. {kept} of the {replications} replications are kept in {store.path}: run "
+        f"the same command again (once the cluster is back) to compute only the "
+        f"{replications - kept} missing"
     )
 
 
@@ -245,6 +294,31 @@ def _on_dask(
             "running on a Dask cluster needs the optional extra `cluster`: "
             "pip install 'cau-planner[cluster]'"
         ) from None
+    with _quiet_dask_logs():
+        yield from _dask_outcomes(distributed, work, tasks, cluster)
+
+
+@contextlib.contextmanager
+def _quiet_dask_logs() -> Iterator[None]:
+    """Dask logs its reconnection attempts with tracebacks, which would bury the one
+    message a lost cluster gets (:class:`ClusterLostError`): only its critical records
+    pass meanwhile."""
+    names = ["distributed", *(n for n in logging.root.manager.loggerDict
+                              if n.startswith("distributed."))]  # some have their own level
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _dask_outcomes(
+    distributed: Any, work: Work, tasks: list[ReplicationTask], cluster: Cluster
+) -> Iterator[ReplicationOutcome]:
     local = None
     if cluster.scheduler is None:
         local = distributed.LocalCluster(
@@ -255,18 +329,33 @@ def _on_dask(
         )
     try:
         address = local if local is not None else cluster.scheduler
-        with distributed.Client(address, timeout="10s") as client:
+        try:
+            client = distributed.Client(address, timeout="10s")
+        except (OSError, ValueError) as exc:
+            raise CauError(
+                f"cannot reach the Dask scheduler at {cluster.scheduler}: {exc}. "
+                "Check the address (tcp://host:8786) and that the scheduler is running."
+            ) from None
+        with client:
             futures = client.map(work, tasks, pure=False)
             try:
                 for future in distributed.as_completed(futures):
-                    yield future.result()
+                    try:
+                        outcome = future.result()
+                    except (CancelledError, OSError, distributed.KilledWorker) as exc:
+                        # The scheduler or the workers went away (FutureCancelledError,
+                        # CommClosedError, a worker killed again and again), not a bug of
+                        # the replication: that would be raised as it is.
+                        where = cluster.scheduler or "(local)"
+                        detail = (str(exc).splitlines() or [""])[0]
+                        raise ClusterLostError(
+                            f"the Dask cluster {where} was lost during the run "
+                            f"({type(exc).__name__}: {detail})"
+                        ) from None
+                    yield outcome
             finally:
-                client.cancel(futures)
-    except OSError as exc:
-        raise CauError(
-            f"cannot reach the Dask scheduler at {cluster.scheduler}: {exc}. "
-            "Check the address (tcp://host:8786) and that the scheduler is running."
-        ) from None
+                with contextlib.suppress(Exception):  # the scheduler may be gone already
+                    client.cancel(futures)
     finally:
         if local is not None:
             local.close()

@@ -5,12 +5,17 @@ operational figures, half-hour counts, the rows of its target variants, and its 
 so a run that is interrupted keeps everything that finished and resumes with only the
 missing replications. A store belongs to one scenario (by fingerprint) and one seed;
 opening it for another is refused, because mixing replications of different runs would
-silently corrupt a forecast.
+silently corrupt a forecast. A store is used by one run at a time: it is locked while open
+(an advisory ``flock`` on the file), so the same command started twice is told so instead
+of both computing the same replications; a store that cannot be written (a full disk)
+says how many replications it keeps and that running the command again resumes.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -77,6 +82,14 @@ class StoreConflictError(CauError):
     """A results store that belongs to another scenario or seed than the run asking for it."""
 
 
+class StoreBusyError(CauError):
+    """A results store in use by another run (the same command started twice)."""
+
+
+class StoreWriteError(CauError):
+    """A results store that cannot be written (a full disk): what it keeps is intact."""
+
+
 def fingerprint(*paths: str | Path) -> str:
     """SHA-256 of the files that define a run's results (scenario file, rule pack file)."""
     digest = hashlib.sha256()
@@ -101,24 +114,39 @@ class ResultStore:
 
     def __init__(self, path: str | Path, *, scenario_hash: str, seed: int):
         self.path = str(path)
+        self._lock: int | None = None
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreWriteError(f"{self.path}: cannot be created ({exc})") from None
+            self._lock = _lock(self.path)
         try:
             self._db = sqlite3.connect(self.path)
             self._db.executescript(_SCHEMA)
             stored = dict(self._db.execute("SELECT key, value FROM run").fetchall())
         except sqlite3.DatabaseError as exc:
+            self._unlock()
+            if isinstance(exc, sqlite3.OperationalError):  # a full disk, a read-only folder
+                raise StoreWriteError(
+                    f"{self.path}: cannot be used as a results store ({exc}); free some "
+                    "space, or give --store a file on another disk"
+                ) from None
             raise StoreConflictError(
                 f"{self.path}: not a results store ({exc}); give another --store file"
             ) from None
         wanted = {"schema": SCHEMA_VERSION, "scenario_hash": scenario_hash, "seed": str(seed)}
         if not stored:
-            with self._db:
-                self._db.executemany("INSERT INTO run VALUES (?, ?)", wanted.items())
+            try:
+                with self._db:
+                    self._db.executemany("INSERT INTO run VALUES (?, ?)", wanted.items())
+            except sqlite3.Error as exc:
+                self.close()
+                raise StoreWriteError(f"{self.path}: cannot be written ({exc})") from None
             return
         different = [key for key in wanted if stored.get(key) != wanted[key]]
         if different:
-            self._db.close()
+            self.close()
             found = ", ".join(f"{k} {_short(stored.get(k))}" for k in different)
             asked = ", ".join(f"{k} {_short(wanted[k])}" for k in different)
             raise StoreConflictError(
@@ -140,6 +168,12 @@ class ResultStore:
 
     def close(self) -> None:
         self._db.close()
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor releases the flock
+            self._lock = None
 
     def finished(self) -> set[int]:
         """Indices of the replications already stored."""
@@ -153,6 +187,23 @@ class ResultStore:
         seconds: float,
     ) -> None:
         """Store one finished replication, all of it or nothing (one transaction)."""
+        try:
+            self._save(index, seed, figures, seconds)
+        except sqlite3.Error as exc:
+            kept = len(self.finished())
+            raise StoreWriteError(
+                f"{self.path}: a finished replication could not be stored ({exc}). The "
+                f"{kept} replication(s) stored before are kept: free some space (or give "
+                "--store a file on another disk), then run the same command again to resume"
+            ) from None
+
+    def _save(
+        self,
+        index: int,
+        seed: np.random.SeedSequence,
+        figures: ReplicationFigures,
+        seconds: float,
+    ) -> None:
         with self._db:
             self._db.execute(
                 "INSERT INTO replications VALUES (?, ?, ?, ?, ?)",
@@ -198,6 +249,24 @@ class ResultStore:
         return StoredFigures(
             frames["monthly"], frames["operations"], frames["halfhours"], frames["variants"]
         )
+
+
+def _lock(path: str) -> int:
+    """An exclusive lock on the store file, held until :meth:`ResultStore.close`."""
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise StoreWriteError(f"{path}: cannot be opened as a results store ({exc})") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(handle)
+        raise StoreBusyError(
+            f"{path}: another run is using this results store now (the same command started "
+            "twice?). Wait for it to end, then run this command again: it takes what that run "
+            "stored and computes only the rest; or give another --store file"
+        ) from None
+    return handle
 
 
 def _plain(value: object) -> object:

@@ -2,10 +2,13 @@
 
 Module-level functions only, so worker processes (spawn) and Dask can unpickle them.
 The ``scenario`` of a task is a plain dict here: ``{"crash_at": i}`` makes replication
-``i`` fail, as a machine going down mid-run would.
+``i`` fail, as a machine going down mid-run would; ``{"lose_cluster_at": i}`` makes it
+end as a Dask future does when the scheduler goes away (cancelled).
 """
 
 from __future__ import annotations
+
+from concurrent.futures import CancelledError
 
 import numpy as np
 import pandas as pd
@@ -27,6 +30,8 @@ class Crash(RuntimeError):
 def fake_replicate(task: ReplicationTask) -> ReplicationFigures:
     if task.scenario.get("crash_at") == task.index:
         raise Crash(f"replication {task.index} crashed")
+    if task.scenario.get("lose_cluster_at") == task.index:
+        raise CancelledError("scheduler-connection-lost")
     rng = np.random.default_rng(task.seed)
     monthly = []
     for month in MONTHS:

@@ -82,7 +82,7 @@ CASES: dict[str, tuple[list[str], str]] = {
     "import-unknown-mapping": (["import", EXPORT, "--mapping", "volvo", "--out",
                                 "{dir}/out.csv"], "nor a shipped mapping"),
     "import-bad-out-name": (["import", EXPORT, "--mapping", "volvo-bpi2013", "--out",
-                             "{dir}/out.xlsx"], "cannot tell the format from the name"),
+                             "{dir}/out.xlsx"], "an event log is written there, so the name"),
     "targets-missing-file": (["targets", "{dir}/missing.yaml", "--target", "P3"],
                              "no such file"),
     "targets-unknown-target": (["targets", BASELINE, "--target", "retablisement-p3"],

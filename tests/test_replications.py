@@ -9,7 +9,13 @@ import pytest
 from fake_replication import Crash, fake_replicate
 
 from rules.errors import CauError
-from sim.replications import Cluster, ReplicationOutcome, child_seeds, run_replications
+from sim.replications import (
+    Cluster,
+    ClusterLostError,
+    ReplicationOutcome,
+    child_seeds,
+    run_replications,
+)
 from sim.store import ResultStore
 
 SEED = 20261129
@@ -123,3 +129,27 @@ def test_a_scenario_that_cannot_reach_the_workers_fails_at_once(tmp_path):
     with pytest.raises(CauError, match="cannot be sent to worker processes"):
         run(tmp_path, "lock.sqlite", n=4, cluster=Cluster(workers=2), scenario=unsendable)
     assert run(tmp_path, "lock.sqlite", n=4, scenario=unsendable).computed == 4  # in-process
+
+
+@pytest.mark.slow
+def test_a_lost_dask_cluster_says_what_is_kept_and_how_to_resume(tmp_path):
+    pytest.importorskip("distributed")
+    cluster = Cluster(workers=1, dask_local=True, dask_processes=False)
+    with pytest.raises(ClusterLostError, match=r"was lost during the run \(CancelledError: "
+                       r"scheduler-connection-lost\)\. (\d) of the 6 replications are kept in "
+                       r".*lost\.sqlite: run the same command again") as lost:
+        run(tmp_path, "lost.sqlite", cluster=cluster, scenario={"lose_cluster_at": 3})
+    finished, _ = stored(tmp_path, "lost.sqlite")
+    assert f"{len(finished)} of the 6" in str(lost.value) and 3 not in finished
+    resumed = run(tmp_path, "lost.sqlite")
+    assert resumed.computed == 6 - len(finished)
+    assert_same_forecast(resumed, run(tmp_path, "whole.sqlite"))
+
+
+@pytest.mark.parametrize("address", ["notaurl", "http://localhost:8786", "tcp://host",
+                                     "tcp://host:port"])
+def test_a_scheduler_address_is_checked_before_anything_runs(address):
+    with pytest.raises(CauError, match="expected a Dask scheduler address"):
+        Cluster(scheduler=address)
+    assert Cluster(scheduler="tcp://10.0.0.5:8786").scheduler == "tcp://10.0.0.5:8786"
+    assert Cluster(scheduler="tls://[::1]:8786").uses_dask

@@ -9,7 +9,13 @@ from fake_replication import fake_replicate
 
 from sim.forecast import ReplicationFigures
 from sim.replications import ReplicationTask, child_seeds
-from sim.store import ResultStore, StoreConflictError, fingerprint
+from sim.store import (
+    ResultStore,
+    StoreBusyError,
+    StoreConflictError,
+    StoreWriteError,
+    fingerprint,
+)
 
 
 def figures(index: int) -> tuple[np.random.SeedSequence, ReplicationFigures]:
@@ -90,3 +96,30 @@ def test_fingerprint_follows_every_file(tmp_path):
     assert fingerprint(scenario, pack) == before
     pack.write_text("b: 3\n")
     assert fingerprint(scenario, pack) != before
+
+
+def test_a_store_is_used_by_one_run_at_a_time(tmp_path):
+    path = tmp_path / "r.sqlite"
+    busy = pytest.raises(StoreBusyError, match="another run is using this results store")
+    with ResultStore(path, scenario_hash="h", seed=1), busy:
+        ResultStore(path, scenario_hash="h", seed=1)
+    with ResultStore(path, scenario_hash="h", seed=1) as store:  # free again once closed
+        assert store.finished() == set()
+
+
+def test_a_full_store_keeps_what_it_holds_and_says_how_to_resume(tmp_path):
+    path = tmp_path / "r.sqlite"
+    with ResultStore(path, scenario_hash="h", seed=1) as store:
+        store.save(0, *figures(0), seconds=0.1)
+        pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+        store._db.execute(f"PRAGMA max_page_count = {pages}")  # no room to grow: a full disk
+        with pytest.raises(StoreWriteError, match=r"database or disk is full\). The (\d+) "
+                           r"replication\(s\) stored before are kept.*run the same command "
+                           "again to resume") as full:
+            for i in range(1, 40):
+                store.save(i, *figures(i), seconds=0.1)
+    with ResultStore(path, scenario_hash="h", seed=1) as store:  # intact, every one whole
+        kept = store.finished()
+        assert f"The {len(kept)} replication(s)" in str(full.value) and kept == set(
+            range(len(kept)))
+        assert (store.figures(kept).monthly.groupby("replication").size() == 4).all()
