@@ -13,12 +13,13 @@ says how many replications it keeps and that running the command again resumes.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -187,24 +188,7 @@ class ResultStore:
         seconds: float,
     ) -> None:
         """Store one finished replication, all of it or nothing (one transaction)."""
-        try:
-            self._save(index, seed, figures, seconds)
-        except sqlite3.Error as exc:
-            kept = len(self.finished())
-            raise StoreWriteError(
-                f"{self.path}: a finished replication could not be stored ({exc}). The "
-                f"{kept} replication(s) stored before are kept: free some space (or give "
-                "--store a file on another disk), then run the same command again to resume"
-            ) from None
-
-    def _save(
-        self,
-        index: int,
-        seed: np.random.SeedSequence,
-        figures: ReplicationFigures,
-        seconds: float,
-    ) -> None:
-        with self._db:
+        with self._writing(), self._db:
             self._db.execute(
                 "INSERT INTO replications VALUES (?, ?, ?, ?, ?)",
                 (index, str(seed.entropy), repr(tuple(seed.spawn_key)), seconds, time.time()),
@@ -217,6 +201,19 @@ class ResultStore:
                 ]
                 marks = ", ".join("?" * (len(columns) + 1))
                 self._db.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A failed write (a full disk) says what the store keeps and how to resume."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            kept = len(self.finished())
+            raise StoreWriteError(
+                f"{self.path}: a finished replication could not be stored ({exc}). The "
+                f"{kept} replication(s) stored before are kept: free some space (or give "
+                "--store a file on another disk), then run the same command again to resume"
+            ) from None
 
     def replications(self) -> pd.DataFrame:
         """The stored replications: index, seed (entropy, spawn key) and seconds taken."""
