@@ -21,7 +21,7 @@ from rules.loader import load_rule_pack
 from sim.calibration import Calibration, Share, calibrate, fragment
 from sim.fitting import DurationFit
 
-from . import i18n, options
+from . import cli, i18n, options
 from .formats import DASH, duration, number, percent, text_table
 
 i18n.register(
@@ -154,7 +154,7 @@ i18n.register(
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "calibrate",
-        help="fit what a scenario needs (arrivals, mixes, durations) on a real event log",
+        help=cli.summary("calibrate"),
         description="Measure an event log for a scenario: weekly arrival profile, priority "
         "mix, shares escalated, waiting on the user and reopened, and duration laws "
         "(lognormal, gamma, Weibull by maximum likelihood, chosen by KS distance), each "

@@ -16,7 +16,7 @@ from rules import outputs
 from rules.loader import load_rule_pack
 from rules.measure import measure
 
-from . import i18n, options
+from . import cli, i18n, options
 from .dashboard import build_dashboard
 
 i18n.register(
@@ -36,7 +36,7 @@ MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "dashboard",
-        help="write the monthly dashboard (HTML page and PNG figures) of an event log",
+        help=cli.summary("dashboard"),
         description="Measure an event log against a rule pack and write the month's "
         "dashboard: a self-contained HTML page (summary table per target, compliance "
         "trend, restoration times, call service level per half-hour, volumes) and each "

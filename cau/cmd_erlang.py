@@ -7,7 +7,7 @@ import argparse
 from rules.units import parse_duration, parse_percent
 from sim.erlang import ErlangA, ErlangC, agents_needed, erlang_b
 
-from . import i18n, options
+from . import cli, i18n, options
 from .formats import duration, goal_percent, number, percent
 
 i18n.register(
@@ -67,7 +67,7 @@ def _percent(text: str) -> float:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "erlang", help="queueing formulas: Erlang B, C, A and the agents a target needs",
+        "erlang", help=cli.summary("erlang"),
         description="Steady-state queueing formulas for one queue: arrivals at --rate, each "
         "handled in --aht on average by --agents agents. A first answer before simulating: "
         "no shift changes, no e-mails, Poisson arrivals, exponential handling.",

@@ -16,7 +16,7 @@ from rules.eventlog import ReadReport
 from rules.importer import import_source, load_mapping, shipped_mappings
 from rules.loader import load_rule_pack
 
-from . import formats, i18n, options
+from . import cli, formats, i18n, options
 
 i18n.register(
     {
@@ -41,7 +41,7 @@ SHOWN_REJECTS = 5
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="turn a ticket-tool export into the canonical event log",
+        help=cli.summary("import"),
         description="Read an export (CSV, gzip or a zip member) through a declarative "
         "mapping and write the canonical event log (.csv, .csv.gz or .parquet). Shipped "
         "mappings: " + ", ".join(shipped_mappings()) + ".",

@@ -24,7 +24,7 @@ from rules.loader import load_rule_pack
 from rules.measure import Measurement, measure
 from rules.pack import RulePack
 
-from . import i18n, options
+from . import cli, i18n, options
 from .formats import DASH, goal_percent, number, percent, points, text_table
 
 i18n.register(
@@ -66,7 +66,7 @@ TICKET_COLUMNS: tuple[str, ...] = (
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "measure",
-        help="measure compliance with every target, per month, from an event log",
+        help=cli.summary("measure"),
         description="Judge every ticket and call of an event log against the rule pack's "
         "targets: per month and target, tickets counted, met, compliance, goal, margin "
         "and tickets still open past their deadline.",

@@ -15,13 +15,13 @@ from typing import Any
 
 from sim.scenario_loader import load_scenario
 
-from . import forecast_report, i18n, plots, replication_options
+from . import cli, forecast_report, i18n, plots, replication_options
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "simulate",
-        help="simulate a scenario and forecast compliance with every target",
+        help=cli.summary("simulate"),
         description="Simulate a scenario N times and print, per month and target, the "
         "predicted compliance (mean and 95 % confidence interval over replications), the "
         "goal and the probability of meeting it, plus operational figures.",

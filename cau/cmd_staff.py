@@ -22,7 +22,7 @@ from rules.units import format_duration
 from sim.scenario_loader import load_scenario
 from sim.staff_search import SLOTS_PER_DAY, StaffPlan, staff_plan
 
-from . import i18n, options
+from . import cli, i18n, options
 from .formats import goal_percent, number, text_table
 
 i18n.register(
@@ -62,7 +62,7 @@ MARK = "*"  # beside a difference: the half-hour's staffing changes
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "staff", help="level-1 agents needed per half-hour to meet the answer-time target",
+        "staff", help=cli.summary("staff"),
         description="The fewest level-1 agents per half-hour of the week meeting the rule "
         "pack's answer-time target (threshold and goal) by Erlang A with the scenario's mean "
         "patience, at each half-hour's busiest occurrence over the horizon, against the "

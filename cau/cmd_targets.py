@@ -20,7 +20,7 @@ from rules.units import DURATION_EXAMPLE, PERCENT_EXAMPLE, parse_duration, parse
 from sim.scenario_loader import load_scenario
 from sim.target_grid import TargetGrid, grid_forecast, grid_variants, target_grid
 
-from . import i18n, replication_options, targets_report
+from . import cli, i18n, replication_options, targets_report
 
 i18n.register(
     {
@@ -88,7 +88,7 @@ class TargetAction(argparse.Action):
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "targets",
-        help="which target levels can be promised: thresholds × goals, P(goal met)",
+        help=cli.summary("targets"),
         description="Simulate a scenario N times and judge every replication against "
         "candidate thresholds and goals of a target: per month, the predicted compliance "
         "of each threshold (mean, 95 % CI) and the probability of meeting each goal "

@@ -17,18 +17,17 @@ from typing import Any
 from rules.document import Document
 from rules.errors import CauError, ValidationError
 from rules.loader import load_rule_pack
-from sim.scenario_loader import SCENARIO_KEYS, load_scenario
+from sim.overlay import SCENARIO_KEYS
 
-from . import options
+from . import cli, options
 from .i18n import message
 from .pack_summary import summarise
-from .scenario_summary import summarise_scenario
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "validate",
-        help="check rule packs and scenarios and summarise them",
+        help=cli.summary("validate"),
         description="Check rule-pack files (or shipped packs by name, e.g. cspq-cau) and "
         "scenario files, and print a summary of each (for a scenario, with its capacity "
         "warnings), or every error found with its place in the file.",
@@ -44,6 +43,11 @@ def run(args: argparse.Namespace) -> int:
     for file in args.files:
         try:
             if _is_scenario(file):
+                # the simulator's modules only when a scenario is validated
+                from sim.scenario_loader import load_scenario
+
+                from .scenario_summary import summarise_scenario
+
                 scenario, pack = load_scenario(file)
                 summary = summarise_scenario(scenario, pack, args.lang)
             else:

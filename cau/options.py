@@ -13,16 +13,16 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, TextIO
 
 from rules.errors import CauError, DataError
-from rules.eventlog import EventLog, ReadReport, read_event_log
 from rules.outputs import atomic_target
 from rules.pack import RulePack
 
 from . import formats, i18n
+
+if TYPE_CHECKING:  # the event log (pandas, pyarrow) is imported by the commands reading one
+    from rules.eventlog import EventLog, ReadReport
 
 i18n.register(
     {
@@ -58,6 +58,8 @@ def add_as_of(parser: argparse.ArgumentParser) -> None:
 
 def parse_instant(text: str, zone: str) -> float:
     """Epoch seconds of an ISO 8601 instant; without an offset, local time in ``zone``."""
+    import pandas as pd
+
     try:
         stamp = pd.Timestamp(text)
     except ValueError:
@@ -94,6 +96,8 @@ def whole_number(low: int, what: str = "a whole number") -> Callable[[str], int]
 def read_events(path: str, pack: RulePack, lang: str) -> EventLog:
     """The event log at ``path``, its priorities checked against ``pack``; the count of rows
     read, kept and rejected goes to stderr, so that none is lost silently."""
+    from rules.eventlog import read_event_log
+
     log = read_event_log(path, priorities=pack.priority_codes)
     report = log.report
     if report is not None:

@@ -205,17 +205,19 @@ class HolidayRules:
         )
 
     def _check(self) -> None:
-        supported = holidays_package.list_supported_countries()
-        if self.country not in supported:
+        try:  # the country's own module only: listing every country imports them all
+            entity = holidays_package.country_holidays(self.country)
+        except NotImplementedError:
+            supported = holidays_package.list_supported_countries()
             hint = did_you_mean(self.country, supported) or ""
-            raise ValueError(f"unknown country {self.country!r}. {hint}".strip())
-        subdivisions = supported[self.country]
+            raise ValueError(f"unknown country {self.country!r}. {hint}".strip()) from None
+        subdivisions = list(entity.subdivisions)
         if self.subdiv is not None and self.subdiv not in subdivisions:
             hint = did_you_mean(self.subdiv, subdivisions) or "Known: " + ", ".join(subdivisions)
             raise ValueError(
                 f"unknown subdivision {self.subdiv!r} of {self.country}. {hint}".strip()
             )
-        known = holidays_package.country_holidays(self.country).supported_categories
+        known = entity.supported_categories
         for category in self.categories:
             if category not in known:
                 hint = did_you_mean(category, known) or ""

@@ -11,14 +11,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .conditions import Condition, Field, check_attributes, frame_columns, parse_condition
 from .document import Node, did_you_mean
 from .text import Text, parse_text
+
+if TYPE_CHECKING:  # pandas is imported where it is used: loading a pack needs none
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class DecisionTable:
         return self.default
 
     def classify_frame(self, frame: pd.DataFrame) -> pd.Series:
+        import pandas as pd
+
         codes = self._select(frame_columns(frame, self.fields), len(frame))
         return pd.Series(codes, index=frame.index, name="priority", dtype=object)
 

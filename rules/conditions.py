@@ -13,14 +13,16 @@ import functools
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
-import pandas as pd
 
 from .document import Node, did_you_mean
 from .errors import DataError
 from .text import Text, parse_text
+
+if TYPE_CHECKING:  # pandas is imported where it is used: loading a pack needs none
+    import pandas as pd
 
 FieldKind = Literal["choice", "bool", "number"]
 FIELD_KINDS: tuple[FieldKind, ...] = ("choice", "bool", "number")
@@ -77,6 +79,8 @@ class Field:
 
     def valid(self, column: pd.Series) -> np.ndarray:
         """Per row, whether the value is valid (vectorised when the dtype allows)."""
+        import pandas as pd
+
         if self.kind == "choice":
             return column.isin(self.values).to_numpy(dtype=bool)
         if self.kind == "bool" and pd.api.types.is_bool_dtype(column.dtype) and not (
@@ -100,6 +104,8 @@ class Field:
 
     def ranks(self, column: pd.Series) -> np.ndarray:
         """:meth:`rank` of every value of a (checked) column."""
+        import pandas as pd
+
         if self.kind == "choice":  # category codes are the ranks: values are in order
             return pd.Categorical(column, categories=list(self.values)).codes.astype(float)
         return column.to_numpy(dtype=float)

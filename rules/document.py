@@ -52,6 +52,10 @@ def did_you_mean(word: str, choices: Any) -> str | None:
     return None
 
 
+# libyaml's parser when PyYAML has it (ten times faster), the same safe nodes and marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class Document:
     """A YAML file's data plus the position of every node in it."""
 
@@ -63,7 +67,7 @@ class Document:
         self.files: dict[tuple[Any, ...], str] = {}
         self._scalars = yaml.SafeLoader("")  # only its safe scalar constructors are used
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            root = yaml.compose(text, Loader=_LOADER)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise ValidationError(

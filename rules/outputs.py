@@ -30,12 +30,12 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Literal
 
 from .errors import InputFileError
+
+if TYPE_CHECKING:  # pandas only for the CSV writers, so `cau --help` starts at once
+    import pandas as pd
 
 # Suffixes of each kind of output (the first is the one suggested).
 SUFFIXES: dict[str, tuple[str, ...]] = {
@@ -328,6 +328,8 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell that a spreadsheet would read as a formula prefixed
     with an apostrophe (and an apostrophe at the start doubled); numbers are left alone,
     so a negative margin stays a number."""
+    import pandas as pd
+
     out = frame.copy()
     for column in out.columns:
         values = out[column]
@@ -348,7 +350,7 @@ def spreadsheet_text(values: pd.Series) -> pd.Series:
     dropped where it guards a formula character or another apostrophe)."""
     text = values.astype(str)
     quoted = text.str.startswith(QUOTE) & text.str[1:2].isin([*FORMULA_START, QUOTE])
-    if not bool(np.any(quoted)):
+    if not bool(quoted.any()):
         return values
     return values.where(~quoted, text.str[1:])
 

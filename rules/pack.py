@@ -10,9 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, get_args, get_type_hints
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args, get_type_hints
 
 from .calendar import BusinessCalendar
 from .classification import Classification
@@ -21,6 +19,9 @@ from .document import did_you_mean
 from .errors import DataError, Problem, ValidationError
 from .text import Text
 from .units import DURATION_EXAMPLE, PERCENT_EXAMPLE, parse_duration, parse_percent
+
+if TYPE_CHECKING:  # pandas is imported where it is used: loading a pack needs none
+    import pandas as pd
 
 # How the answer-time service level is counted; tools differ here by several points.
 AnswerDenominator = Literal[

@@ -3,79 +3,87 @@ formulas, random durations and arrivals, shifts, the level-1 contact centre (its
 groups as a SimPy model, one group by the fast path), the whole-CAU replication that
 writes event logs, and the replications runner with its results store and forecast.
 
-The names below are the package's public API; a test keeps this list and the modules in
-step. The simulator never judges its logs: ``rules.measure`` does.
+The names below are the package's public API, each imported when first used; a test
+keeps this list and the modules in step. The simulator never judges its logs:
+``rules.measure`` does.
 """
 
-from .agent_groups import AgentGroups, DeskGroup, Route
-from .arrivals import nhpp_arrivals
-from .contact_centre import (
-    CallOutcomes,
-    ContactCentre,
-    ContactCentreRun,
-    EmailOutcomes,
-    simulate_contact_centre,
-)
-from .distributions import (
-    Deterministic,
-    Distribution,
-    Empirical,
-    Exponential,
-    Gamma,
-    Lognormal,
-    Weibull,
-    distribution_from_spec,
-    parse_distribution,
-)
-from .erlang import ErlangA, ErlangC, agents_needed, erlang_b
-from .forecast import Forecast, ReplicationFigures
-from .model import Replication, simulate_replication
-from .replications import Cluster, RunResult, child_seeds, run_replications
-from .rng import SOURCES, Streams
-from .scenario import Scenario, ScenarioWarning
-from .scenario_loader import load_scenario
-from .staffing import Shift, Staffing, StaffingSteps, parse_staffing
-from .store import ResultStore
+from __future__ import annotations
 
-__all__ = [
-    "SOURCES",
-    "AgentGroups",
-    "CallOutcomes",
-    "Cluster",
-    "ContactCentre",
-    "ContactCentreRun",
-    "DeskGroup",
-    "Deterministic",
-    "Distribution",
-    "EmailOutcomes",
-    "Empirical",
-    "ErlangA",
-    "ErlangC",
-    "Exponential",
-    "Forecast",
-    "Gamma",
-    "Lognormal",
-    "Replication",
-    "ReplicationFigures",
-    "ResultStore",
-    "Route",
-    "RunResult",
-    "Scenario",
-    "ScenarioWarning",
-    "Shift",
-    "Staffing",
-    "StaffingSteps",
-    "Streams",
-    "Weibull",
-    "agents_needed",
-    "child_seeds",
-    "distribution_from_spec",
-    "erlang_b",
-    "load_scenario",
-    "nhpp_arrivals",
-    "parse_distribution",
-    "parse_staffing",
-    "run_replications",
-    "simulate_contact_centre",
-    "simulate_replication",
-]
+import importlib
+import sys
+import types
+from typing import Any
+
+# Public name → the module of this package that defines it (imported when first used,
+# so that importing one module, e.g. for `cau --help`, does not import them all).
+_PUBLIC: dict[str, str] = {
+    "SOURCES": "rng",
+    "AgentGroups": "agent_groups",
+    "DeskGroup": "agent_groups",
+    "Route": "agent_groups",
+    "CallOutcomes": "contact_centre",
+    "Cluster": "replications",
+    "ContactCentre": "contact_centre",
+    "ContactCentreRun": "contact_centre",
+    "Deterministic": "distributions",
+    "Distribution": "distributions",
+    "EmailOutcomes": "contact_centre",
+    "Empirical": "distributions",
+    "ErlangA": "erlang",
+    "ErlangC": "erlang",
+    "Exponential": "distributions",
+    "Forecast": "forecast",
+    "Gamma": "distributions",
+    "Lognormal": "distributions",
+    "Replication": "model",
+    "ReplicationFigures": "forecast",
+    "ResultStore": "store",
+    "RunResult": "replications",
+    "Scenario": "scenario",
+    "ScenarioWarning": "scenario",
+    "Shift": "staffing",
+    "Staffing": "staffing",
+    "StaffingSteps": "staffing",
+    "Streams": "rng",
+    "Weibull": "distributions",
+    "agents_needed": "erlang",
+    "child_seeds": "replications",
+    "distribution_from_spec": "distributions",
+    "erlang_b": "erlang",
+    "load_scenario": "scenario_loader",
+    "nhpp_arrivals": "arrivals",
+    "parse_distribution": "distributions",
+    "parse_staffing": "staffing",
+    "run_replications": "replications",
+    "simulate_contact_centre": "contact_centre",
+    "simulate_replication": "model",
+}
+
+__all__ = list(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC])
+
+
+class _Package(types.ModuleType):
+    """Keeps a public name that is also a module's name (``measure``) bound to the
+    public object when that module is imported (Python binds the module otherwise)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _PUBLIC.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

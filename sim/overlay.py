@@ -19,6 +19,8 @@ from typing import Any
 from rules.document import Document, did_you_mean
 
 EXTENDS = "extends"
+# Keys only a scenario has at its top level (how `cau validate` tells it from a rule pack).
+SCENARIO_KEYS = frozenset({"horizon", "demand", "level_one", "escalation", EXTENDS})
 # Keys that make a mapping one value, replaced whole: a distribution's family, and the
 # two forms of a staffing (a table over a base's shifts must not leave both).
 WHOLE = ("dist", "shifts", "table")

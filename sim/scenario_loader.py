@@ -26,7 +26,7 @@ from rules.pack import RulePack
 from .capacity import capacity_warnings
 from .distributions import Distribution, parse_distribution
 from .level_one_loader import check_routing, read_level_one
-from .overlay import EXTENDS, read_layers
+from .overlay import SCENARIO_KEYS, read_layers
 from .profiles import parse_profile
 from .scenario import (
     CHANNELS,
@@ -53,8 +53,6 @@ MAX_DAYS = 366
 SHARE_TOLERANCE = 1e-6
 _TOP_REQUIRED = ("version", "name", "rule_pack", "horizon", "demand", "level_one", "escalation")
 _TOP_OPTIONAL = ("targets", "description")
-# Keys only a scenario has at its top level (how `cau validate` tells it from a rule pack).
-SCENARIO_KEYS = frozenset({"horizon", "demand", "level_one", "escalation", EXTENDS})
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 

@@ -124,3 +124,21 @@ def test_all_files_are_checked_even_after_a_failure(
 def test_a_misspelt_pack_name_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = validate(capsys, "cspq-caux")
     assert status == 2 and 'Did you mean "cspq-cau"?' in err
+
+
+def test_help_and_validating_a_pack_import_neither_pandas_nor_the_simulator():
+    """Start-up: `cau --help` imports no command; `cau validate PACK` no pandas, scipy,
+    matplotlib or simulator (benchmarks/bench_end_to_end.py times them)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom cau.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'scipy', 'matplotlib', 'sim.model', 'cau.cmd_simulate')"
+        " if m in sys.modules]\nprint('HEAVY', heavy)"
+    )
+    for argv in (["--help"], ["validate", "rules/cspq-cau.yaml"]):
+        out = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True,
+                             text=True, check=True).stdout
+        assert "HEAVY []" in out, (argv, out[-300:])
