@@ -17,12 +17,36 @@ import sim
 from rules import outputs
 from rules.errors import CauError
 from rules.pack import RulePack
-from sim.replications import Cluster, RunResult, Variant, run_replications, scheduler_address
+from sim.replications import (
+    Cluster,
+    RunResult,
+    Variant,
+    check_replications,
+    run_replications,
+    scheduler_address,
+)
 from sim.scenario import Scenario
 from sim.store import ResultStore, fingerprint
 
-from . import options
+from . import i18n, options
 from .scenario_summary import warning_text
+
+i18n.register(
+    {
+        "run_interrupted": {
+            "fr": "interrompu : {kept} réplication(s) sur {total} conservée(s) dans {store} ; "
+            "relancer la même commande reprend là où elle s'est arrêtée",
+            "en": "interrupted: {kept} of {total} replication(s) kept in {store}; run the "
+            "same command again to resume where it stopped",
+        },
+        "run_interrupted_memory": {
+            "fr": "interrompu : rien n'est conservé (ni --out ni --store) ; avec --out DOSSIER "
+            "ou --store FICHIER, une exécution interrompue reprend où elle s'est arrêtée",
+            "en": "interrupted: nothing is kept (neither --out nor --store); with --out DIR "
+            "or --store FILE an interrupted run resumes where it stopped",
+        },
+    }
+)
 
 
 def add_run_options(parser: argparse.ArgumentParser, outputs: str) -> None:
@@ -81,8 +105,12 @@ def _scheduler(text: str) -> str:
 def prepare_run(
     args: argparse.Namespace, scenario: Scenario, run_hash: str, prefix: str, names: list[str]
 ) -> None:
-    """Print the scenario's capacity warnings, then check the outputs (the store, and
-    the files ``names`` in --out), before running: a bad --out must not waste the run."""
+    """Refuse an absurd --replications, print the scenario's capacity warnings, then check
+    the outputs (the store, and the files ``names`` in --out), before running: a bad --out
+    must not waste the run."""
+    large = check_replications(args.replications)
+    if large is not None:
+        print(f"{args.scenario}: warning: {large}", file=sys.stderr)
     for warning in scenario.warnings:  # capacity checks: a valid scenario, but a risky one
         print(f"{args.scenario}: {warning_text(warning, args.lang)}", file=sys.stderr)
     if args.out is not None:
@@ -139,16 +167,25 @@ def run_with_progress(
             file=sys.stderr,
             disable=args.quiet or not sys.stderr.isatty(),
         ) as bar:
-            result = run_replications(
-                scenario,
-                pack,
-                replications=args.replications,
-                seed=args.seed,
-                store=store,
-                cluster=cluster,
-                on_finished=lambda _: bar.update(),
-                variants=variants,
-            )
+            try:
+                result = run_replications(
+                    scenario,
+                    pack,
+                    replications=args.replications,
+                    seed=args.seed,
+                    store=store,
+                    cluster=cluster,
+                    on_finished=lambda _: bar.update(),
+                    variants=variants,
+                )
+            except KeyboardInterrupt:
+                bar.close()
+                kept = len(store.finished() & set(range(args.replications)))
+                print(i18n.message("run_interrupted", args.lang, kept=kept,
+                                   total=args.replications, store=path)
+                      if path != ":memory:" else
+                      i18n.message("run_interrupted_memory", args.lang), file=sys.stderr)
+                raise
     return result, path
 
 

@@ -17,12 +17,17 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
 import pickle
 import re
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
@@ -135,9 +140,45 @@ class RunResult:
     variants: pd.DataFrame
 
 
+# More replications than this is refused: the 95 % interval of a mean narrows as 1/√N,
+# so 100,000 replications already give it to a few thousandths; more is a mistake
+# (a misplaced digit) that would run for weeks. Above WARN_REPLICATIONS, a warning.
+MAX_REPLICATIONS = 100_000
+WARN_REPLICATIONS = 5_000
+# Tasks in flight per worker: enough to keep each busy, few enough that a run of any
+# length holds only a handful of tasks in memory.
+IN_FLIGHT_PER_WORKER = 2
+
+
+def child_seed(seed: int, index: int) -> np.random.SeedSequence:
+    """The seed of replication ``index``: child ``index`` of ``SeedSequence(seed)``, made
+    alone (the same as ``SeedSequence(seed).spawn(n)[index]`` for any n > index)."""
+    return np.random.SeedSequence(seed, spawn_key=(index,))
+
+
 def child_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:
     """The seed of each replication: child ``i`` of ``SeedSequence(seed)``."""
-    return np.random.SeedSequence(seed).spawn(replications)
+    return [child_seed(seed, i) for i in range(replications)]
+
+
+def check_replications(replications: int) -> str | None:
+    """Refuse an absurd number of replications (CauError); a warning for a large one."""
+    if replications < 1:
+        raise CauError(f"--replications must be at least 1, found {replications}")
+    if replications > MAX_REPLICATIONS:
+        raise CauError(
+            f"--replications {replications:,} is more than {MAX_REPLICATIONS:,}: the 95 % "
+            "interval of a predicted compliance narrows as 1/√N, and 100,000 replications "
+            "already give it to a few thousandths. Run fewer: 200 to 1,000 are plenty "
+            "for a month"
+        )
+    if replications > WARN_REPLICATIONS:
+        return (
+            f"{replications:,} replications: the 95 % interval narrows only as 1/√N "
+            f"(4 times more replications for half its width); this run is long. "
+            "Interrupt it at any time (Ctrl-C) and run the same command again to resume"
+        )
+    return None
 
 
 def run_replications(
@@ -159,21 +200,17 @@ def run_replications(
     replication is also measured against every one of ``variants``; the store must be
     one of a run with the same variants (its ``scenario_hash`` should say so).
     """
-    if replications < 1:
-        raise CauError(f"--replications must be at least 1, found {replications}")
+    check_replications(replications)
     cluster = cluster or Cluster()
     if cluster.workers < 1:
         raise CauError(f"--workers must be at least 1, found {cluster.workers}")
     replicate = replicate or replicate_scenario
     done = store.finished()
-    tasks = [
-        ReplicationTask(i, child, scenario, pack, variants)
-        for i, child in enumerate(child_seeds(seed, replications))
-        if i not in done
-    ]
+    missing = [i for i in range(replications) if i not in done]
+    tasks = (ReplicationTask(i, child_seed(seed, i), scenario, pack, variants) for i in missing)
     finished = 0
     try:
-        for outcome in _execute(partial(timed, replicate), tasks, cluster):
+        for outcome in _execute(partial(timed, replicate), tasks, len(missing), cluster):
             store.save(outcome.index, outcome.seed, outcome.figures, outcome.seconds)
             finished += 1
             if on_finished is not None:
@@ -183,8 +220,8 @@ def run_replications(
     stored = store.figures(range(replications))
     return RunResult(
         forecast=forecast(stored.monthly, stored.operations, stored.halfhours),
-        computed=len(tasks),
-        reused=replications - len(tasks),
+        computed=len(missing),
+        reused=replications - len(missing),
         variants=stored.variants,
     )
 
@@ -243,17 +280,20 @@ Work = Callable[[ReplicationTask], ReplicationOutcome]
 
 
 def _execute(
-    work: Work, tasks: list[ReplicationTask], cluster: Cluster
+    work: Work, tasks: Iterator[ReplicationTask], count: int, cluster: Cluster
 ) -> Iterator[ReplicationOutcome]:
-    """Outcomes in the order they finish; on the first failure, the rest is cancelled."""
-    if not tasks:
+    """Outcomes of ``count`` tasks in the order they finish; on the first failure (or an
+    interruption) the rest is cancelled."""
+    if count == 0:
         return iter(())
-    if not cluster.uses_dask and (cluster.workers == 1 or len(tasks) == 1):
+    if not cluster.uses_dask and (cluster.workers == 1 or count == 1):
         return (work(task) for task in tasks)
-    _check_sendable(work, tasks[0])
+    first = next(tasks)
+    _check_sendable(work, first)
+    tasks = itertools.chain([first], tasks)
     if cluster.uses_dask:
-        return _on_dask(work, tasks, cluster)
-    return _in_pool(work, tasks, min(cluster.workers, len(tasks)))
+        return _on_dask(work, list(tasks), cluster)
+    return _in_pool(work, tasks, min(cluster.workers, count))
 
 
 def _check_sendable(work: Work, task: ReplicationTask) -> None:
@@ -269,19 +309,60 @@ def _check_sendable(work: Work, task: ReplicationTask) -> None:
 
 
 def _in_pool(
-    work: Work, tasks: Iterable[ReplicationTask], workers: int
+    work: Work, tasks: Iterator[ReplicationTask], workers: int
 ) -> Iterator[ReplicationOutcome]:
+    """A process pool fed a few tasks ahead of the results (never the whole run at once).
+
+    Workers leave Ctrl-C to this process and exit when it dies (even by kill -9). On an
+    interruption or a failure the workers are stopped at once, not waited for: a
+    shutdown that waits can hang on a future a dying worker never finishes.
+    """
     # "spawn": workers start clean, whatever threads this process has (fork is unsafe then).
     context = multiprocessing.get_context("spawn")
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                   initializer=_worker_started)
+    pending: set[Future[ReplicationOutcome]] = set()
     try:
-        pending: set[Future[ReplicationOutcome]] = {executor.submit(work, task) for task in tasks}
+        for task in itertools.islice(tasks, IN_FLIGHT_PER_WORKER * workers):
+            pending.add(executor.submit(work, task))
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                yield future.result()
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+                outcome = future.result()
+                for task in itertools.islice(tasks, 1):
+                    pending.add(executor.submit(work, task))
+                yield outcome
+    except BaseException:  # a failure, Ctrl-C, or the consumer closing this generator
+        _stop(executor)
+        raise
+    executor.shutdown(wait=True)
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now."""
+    # The executor has no public way to end its workers before Python 3.14's
+    # terminate_workers(); its process table is the only handle on them.
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def _worker_started() -> None:
+    """In each worker: leave Ctrl-C to the parent (it stops the pool cleanly), and exit as
+    soon as the parent is gone, however it ended."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True,
+                         name="parent-watch").start()
+
+
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def _on_dask(
