@@ -84,6 +84,8 @@ class ImpactUrgencyMatrix:
         return self.cells[(attributes[self.impact.code], attributes[self.urgency.code])]
 
     def classify_frame(self, frame: pd.DataFrame) -> pd.Series:
+        import pandas as pd
+
         columns = frame_columns(frame, self.fields)
         cells = pd.Series(self.cells)  # indexed by (impact, urgency)
         keys = pd.MultiIndex.from_arrays([columns[self.impact.code], columns[self.urgency.code]])
