@@ -15,7 +15,7 @@ from typing import Any
 
 from sim.scenario_loader import load_scenario
 
-from . import cli, forecast_report, i18n, plots, replication_options
+from . import cli, forecast_report, i18n, replication_options
 
 
 def register(subparsers: Any) -> None:
@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
     lang = args.lang
     names = {t.id: t.name.get(lang) for t in pack.targets}
     if args.out is not None:  # the files first: a reader that stops early loses none
+        from . import plots  # matplotlib only when plots are written
+
         meta = replication_options.run_meta(args, scenario, pack, run_hash)
         answer = pack.targets_of("answer_time")
         figures = {

@@ -12,17 +12,18 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from rules.outputs import csv_text, write_files
 from sim.forecast import FIGURES, Forecast
 
 from . import i18n
 from .formats import DASH, goal_percent, number, percent, text_table
-from .plots import png
+
+if TYPE_CHECKING:  # matplotlib is imported only when plots are written
+    from matplotlib.figure import Figure
 
 i18n.register(
     {
@@ -169,6 +170,8 @@ def write_report(
 ) -> list[Path]:
     """CSV per table (with the seed in every row), one JSON of everything, the plots; all
     renamed into place once every one is written."""
+    from .plots import png
+
     tables = dict(zip(TABLES, (forecast.compliance, forecast.operations, forecast.halfhours),
                       strict=True))
     contents = {f"{name}.csv": csv_text(frame.assign(seed=meta["seed"])).encode("utf-8")

@@ -118,8 +118,9 @@ def png(figure: Figure, dpi: int = DPI) -> bytes:
     bytes."""
     buffer = io.BytesIO()
     with _literal():
-        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight",
-                       metadata={"Software": None})
+        # drawn once: every figure here has a constrained layout that fits it already
+        # (a tight bounding box would draw it a second time to measure it)
+        figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 
 
