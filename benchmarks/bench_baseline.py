@@ -67,7 +67,7 @@ def main(path: Path) -> int:
         reference, contacts = best_of(repeat, partial(sample_contacts, case, pack, seed))
         simulated, replication = best_of(repeat, partial(simulate_replication, case, pack, seed))
         measured, _ = best_of(1, partial(measure, replication.log, pack))
-        events = len(replication.log.frame)
+        events = len(replication.log)
         verdict = "ok" if simulated <= GOALS[label] else "SLOWER THAN THE GOAL"
         failed |= simulated > GOALS[label]
         print(
@@ -77,7 +77,7 @@ def main(path: Path) -> int:
             f"measure {measured:6.2f} s"
         )
         if label == "year":
-            size = replication.log.frame.memory_usage(deep=True).sum() / 2**20
+            size = replication.log.nbytes / 2**20
             failed |= size > LOG_GOAL_MB
             print(
                 f"year event log: {size:,.1f} MB in memory (goal < {LOG_GOAL_MB:.0f} MB); "

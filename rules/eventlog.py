@@ -441,6 +441,17 @@ class EventLog:
     def ids(self) -> Coded:
         return self.columns["id"]
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes the log holds: its arrays and its explicit labels' texts."""
+        labels = sum(
+            sum(len(t) + 49 for t in part.tolist()) + part.nbytes
+            for column in self.columns.values() for part in column.labels.parts
+            if isinstance(part, np.ndarray)
+        )
+        return (self.time.nbytes + self.event.nbytes + labels
+                + sum(c.codes.nbytes for c in self.columns.values()))
+
     def text(self, column: str) -> np.ndarray:
         """The text of every row of a text column, or the events' names (object array)."""
         if column == "event":
