@@ -22,6 +22,7 @@ _PUBLIC: dict[str, str] = {
     "AgentGroups": "agent_groups",
     "DeskGroup": "agent_groups",
     "Route": "agent_groups",
+    "Workload": "agent_groups",
     "CallOutcomes": "contact_centre",
     "Cluster": "replications",
     "ContactCentre": "contact_centre",

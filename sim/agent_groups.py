@@ -75,6 +75,20 @@ class Route:
     rank: float = _INF
 
 
+@dataclass(frozen=True)
+class Workload:
+    """Level 1's contacts with every draw made, the same for either engine: per call its
+    arrival (sorted), type (index of its :class:`Route`), patience and work (handling plus
+    after-call work); per e-mail its arrival (sorted) and work."""
+
+    arrivals: np.ndarray
+    kinds: np.ndarray
+    patience: np.ndarray
+    work: np.ndarray
+    email_arrivals: np.ndarray
+    email_work: np.ndarray
+
+
 class _At(simpy.Event):
     """An event already triggered with ``value``, processed ``delay`` from now in the
     model's ``order``, calling ``callback``. (Instants are epoch seconds: the difference
@@ -132,26 +146,18 @@ class _Group:
 
 
 class AgentGroups:
-    """The level-1 agent groups of one replication, inside a SimPy environment.
-
-    ``arrivals`` (sorted), ``kinds`` (index of each call's :class:`Route`), ``patience``
-    and ``work`` (handling plus after-call work) are per call; ``email_arrivals`` (sorted)
-    and ``email_work`` per e-mail; ``email_hours`` sorted disjoint UTC ``(starts, ends)``
-    (None: always). ``on_release(is_email, index, instant)`` is called when an agent is
-    done with a contact: where an escalated ticket enters level 2 at that very instant.
-    """
+    """The level-1 agent groups of one replication, inside a SimPy environment, working
+    ``load``. E-mails are started only inside ``email_hours``, sorted disjoint UTC
+    ``(starts, ends)`` (None: always). ``on_release(is_email, index, instant)`` is called
+    when an agent is done with a contact: where an escalated ticket enters level 2 at
+    that very instant."""
 
     def __init__(
         self,
         env: simpy.Environment,
         groups: Sequence[DeskGroup],
         routes: Sequence[Route],
-        arrivals: np.ndarray,
-        kinds: np.ndarray,
-        patience: np.ndarray,
-        work: np.ndarray,
-        email_arrivals: np.ndarray,
-        email_work: np.ndarray,
+        load: Workload,
         email_hours: tuple[np.ndarray, np.ndarray] | None = None,
         on_release: Release | None = None,
     ):
@@ -167,11 +173,11 @@ class AgentGroups:
                     self.groups[g].offer.append((self.queues[k], wait, route.rank))
         for group in self.groups:
             group.offer.sort(key=lambda entry: entry[2])
-        self.calls = Pile(arrivals, work, email=False)
-        self.mail = Pile(email_arrivals, email_work, email=True)
+        self.calls = Pile(load.arrivals, load.work, email=False)
+        self.mail = Pile(load.email_arrivals, load.email_work, email=True)
         self.arrivals = self.calls.arrivals
-        self.kinds = kinds.tolist()
-        self.deadlines = (arrivals + patience).tolist()
+        self.kinds = load.kinds.tolist()
+        self.deadlines = (load.arrivals + load.patience).tolist()
         self.backlog: deque[int] = deque()
         self.mailers = [g for g in self.groups if g.emails]
         opens, closes = email_hours if email_hours is not None else ([-_INF], [_INF])

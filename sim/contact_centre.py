@@ -21,7 +21,7 @@ per group. A property test proves both engines equal, call for call, where both 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,7 @@ import simpy
 from rules.errors import DataError
 from rules.eventlog import EVENTS, EventLog, EventLogBuilder
 
-from .agent_groups import AgentGroups, DeskGroup, Route
+from .agent_groups import AgentGroups, DeskGroup, Release, Route, Workload
 from .distributions import Distribution
 from .policies import FINISH
 from .scenario import Engine
@@ -380,18 +380,52 @@ def simulate_contact_centre(
         centre.email_handling.sample(streams["email_handling"], m)
         if centre.email_handling is not None else np.zeros(0)
     )
+    env = simpy.Environment(initial_time=start)
+    load = Workload(calls, kinds, patience, work, emails, email_work)
+    finish = start_level_one(env, groups, routes, load, end, email_hours, engine=engine)
+    env.run(until=end)
+    return finish()
+
+
+def start_level_one(
+    env: simpy.Environment,
+    groups: Sequence[DeskGroup],
+    routes: Sequence[Route],
+    load: Workload,
+    end: float,
+    email_hours: tuple[np.ndarray, np.ndarray] | None = None,
+    *,
+    on_release: Release | None = None,
+    engine: Engine | None = None,
+) -> Callable[[], ContactCentreRun]:
+    """Put level 1 into ``env``, its ``load`` drawn; returns what gives its
+    :class:`ContactCentreRun` once ``env`` has run to ``end``. ``on_release(is_email,
+    index, instant)`` is called in ``env`` when an agent is done with a contact before
+    ``end``. The fast path decides the horizon at
+    once (level 1 depends on nothing beyond it) and schedules the releases; the SimPy
+    model runs in ``env``. ``engine`` as in :func:`simulate_contact_centre`."""
+    start = min(float(g.staffing.times[0]) for g in groups)
     fast = fast_path_applies(groups, routes)
     if engine == "recursion" and not fast:
         raise DataError("the recursion decides one group serving first come, first served "
                         "with the finish policy; these groups need the SimPy model")
-    if engine != "simpy" and fast:
-        board = Switchboard(calls, patience, work, emails, email_work, groups[0].staffing,
-                            email_hours)
-        board.advance(end)
-        return ContactCentreRun.of_switchboard(board, groups[0], start, end)
-    env = simpy.Environment(initial_time=start)
-    desk = AgentGroups(env, groups, routes, calls, kinds, patience, work, emails, email_work,
-                       email_hours)
-    desk.start()
-    env.run(until=end)
-    return ContactCentreRun.of_desk(desk, start, end)
+    if engine == "simpy" or not fast:
+        desk = AgentGroups(env, groups, routes, load, email_hours, on_release)
+        desk.start()
+        return lambda: ContactCentreRun.of_desk(desk, start, end)
+    board = Switchboard(load.arrivals, load.patience, load.work, load.email_arrivals,
+                        load.email_work, groups[0].staffing, email_hours)
+    board.advance(end)
+    run = ContactCentreRun.of_switchboard(board, groups[0], start, end)
+    if on_release is not None:
+        for is_email, released in ((False, run.calls.released), (True, run.emails.finished)):
+            for i in np.flatnonzero(released < end).tolist():
+                _release_at(env, float(released[i]), is_email, i, on_release)
+    return lambda: run
+
+
+def _release_at(env: simpy.Environment, at: float, is_email: bool, index: int,
+                on_release: Release) -> None:
+    """``on_release(is_email, index, at)`` in ``env`` at ``at``."""
+    event = env.timeout(at - env.now)
+    event.callbacks.append(lambda _: on_release(is_email, index, at))

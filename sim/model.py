@@ -1,18 +1,24 @@
-"""One replication of the whole CAU: demand → level 1 → resolver groups → event log.
+"""One replication of the whole CAU in one SimPy environment: demand → level 1 →
+resolver groups → event log.
 
-The level-1 contact centre is simulated first for every contact at once (its fast
-path); nothing at levels 2–3 feeds back into it, so the escalated tickets then run
-through the resolver groups in a SimPy environment. Each random source draws from its
-own stream of the replication's SeedSequence, and everything is pre-sampled in numpy.
-The result is the canonical event log real exports are imported into; compliance is
-measured from it by ``rules.measure``, never here.
+The contacts are drawn first, and everything random about each is drawn in numpy before
+the run, each source from its own stream of the replication's SeedSequence: handling
+and patience, whether level 1 solves an incident at first contact and, for every
+incident it would escalate, the ticket's whole plan beyond level 1
+(:class:`sim.ticket_life.TicketPlan`). One environment then runs level 1 — the SimPy
+model of its agent groups, or the fast path's recursion where it applies (level 1
+depends on nothing beyond it, so the recursion decides the horizon at once and each
+release is scheduled in the environment) — and the resolver groups: an escalated ticket
+enters level 2 at the very instant its level-1 agent is done with it. The result is the
+canonical event log real exports are imported into; compliance is measured from it by
+``rules.measure``, never here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,7 +29,8 @@ from rules.eventlog import EVENTS, FIRST_CONTACT, EventLog, EventLogBuilder
 from rules.months import MonthGrid
 from rules.pack import RulePack
 
-from .contact_centre import ContactCentre, ContactCentreRun, simulate_contact_centre
+from .agent_groups import Workload
+from .contact_centre import ContactCentreRun, start_level_one
 from .demand import (
     KIND_INCIDENT,
     SURGE,
@@ -32,11 +39,10 @@ from .demand import (
     horizon_bounds,
     rate_grid,
 )
-from .distributions import Distribution
-from .resolvers import ResolverTeam, after_open_time, next_open
 from .rng import Streams
 from .routing import call_kinds, desk_groups, routes
 from .scenario import Scenario
+from .ticket_life import ResolverDesk, TicketPlan
 
 
 @dataclass(frozen=True)
@@ -47,26 +53,8 @@ class Replication:
     monitors: pd.DataFrame  # per half-hour `time`: agents_on_duty, agents_busy, queue_length
     backlog: pd.DataFrame  # `month`, `group`, `open_tickets` at the end of each month
     seed: np.random.SeedSequence
-
-
-@dataclass
-class _Ticket:
-    """An escalated incident on its way through the resolver groups (pre-sampled)."""
-
-    id: int | str  # an id code of the log's builder, or an id's text
-    time: float  # escalated at
-    rank: int
-    group: str
-    attrs: tuple[str, str, str]  # channel, option, service
-    work: float  # hands-on work in its level-2 group (a person busy)
-    wait: float  # waiting on the user (0: none)
-    split: float  # share of each group's work done before the wait and the hold
-    level3: str  # group it goes on to ("" if none)
-    work3: float
-    hold: float  # on hold in its level-2 group, nobody busy (0: none)
-    hold3: float  # on hold in its level-3 group
-    reopen: float  # delay from resolution to reopening (0: not reopened)
-    rework: float
+    engine: str = "recursion"  # what decided level 1: "recursion" (fast path) or "simpy"
+    group_monitors: pd.DataFrame | None = None  # per level-1 group: time, group, on duty, busy
 
 
 def simulate_replication(
@@ -76,67 +64,55 @@ def simulate_replication(
     zone = pack.zone
     rngs = Streams(seed)
     begin, start, end = horizon_bounds(scenario, zone)
-    grid = rate_grid(scenario, pack, zone)
-    contacts = draw_contacts(scenario, pack, grid, rngs)
-    calls, emails, run = _level_one(scenario, pack, contacts, rngs, begin, end)
+    contacts = draw_contacts(scenario, pack, rate_grid(scenario, pack, zone), rngs)
     log = EventLogBuilder()
     ids = log.numbered_ids("C", len(contacts))  # a contact's call and ticket share its id
+    solved, plans = _beyond_level_one(scenario, pack, contacts, ids, rngs)
+    env = simpy.Environment(initial_time=begin)
+    desk = _resolver_desk(env, scenario, pack, log, begin, end)
+    calls = np.flatnonzero(contacts.channel == "phone")
+    emails = np.flatnonzero(contacts.channel == "email")
+
+    def released(is_email: bool, index: int, at: float) -> None:
+        """Level 1 is done with a contact: an incident it cannot solve goes to level 2."""
+        plan = plans.get(int(emails[index] if is_email else calls[index]))
+        if plan is not None:
+            desk.enter(dataclasses.replace(plan, time=at))
+
+    finish = _level_one(scenario, pack, contacts, calls, emails, rngs, env, begin, end,
+                        released)
+    for plan in (*_initial_backlog(scenario, pack, rngs, log, begin),
+                 *(_outage_ticket(scenario, pack, k, log)
+                   for k in range(len(scenario.demand.outages)))):
+        desk.enter(plan)
+    env.run(until=end)
+    run = finish()
     run.add_events(log, ids[calls], contacts.option[calls])
-    call_events = len(log)
-    # A contact's level-1 outcome: when its wait ended (answer, or an agent opening the
-    # e-mail) and when the agent was done with it (NaN: not before the end).
-    picked = np.full(len(contacts), np.nan)
-    done = np.full(len(contacts), np.nan)
-    picked[calls], done[calls] = run.calls.answered, run.calls.released
-    picked[emails], done[emails] = run.emails.started, run.emails.finished
-    # and the level-1 group whose agent took it
-    names = np.array([*run.groups, ""], dtype=object)
-    handler = np.full(len(contacts), "", dtype=object)
-    handler[calls], handler[emails] = names[run.calls.group], names[run.emails.group]
-    tickets = _level_one_tickets(scenario, pack, contacts, ids, picked, done, handler, rngs,
-                                 log, end)
-    backlog = _initial_backlog(scenario, pack, rngs, log, begin)
-    held = _resolve(scenario, pack, backlog + tickets, log, begin, end)
+    _level_one_tickets(scenario, contacts, ids, calls, emails, run, solved, plans, log, end)
     events = log.build()
     # The calls' events (in time order already), then the tickets' in time order.
-    tickets_order = np.lexsort((events.event[call_events:], events.time[call_events:]))
-    events = events.take(np.concatenate([np.arange(call_events), call_events + tickets_order]))
+    is_call = np.isin(events.event, [EVENTS.index(e) for e in CALL_EVENTS])
+    tickets = np.flatnonzero(~is_call)
+    tickets = tickets[np.lexsort((events.event[tickets], events.time[tickets]))]
+    events = events.take(np.concatenate([np.flatnonzero(is_call), tickets]))
     months = MonthGrid(zone, start, end - 1.0)
     monitors = run.monitors()
+    by_group = run.group_monitors()
     return Replication(
         log=_drop_warmup(events, start),
         monitors=monitors[monitors["time"] >= start].reset_index(drop=True),
-        backlog=_backlog(held, months, end),
+        backlog=_backlog(desk.stays_at_end(), months, end),
         seed=seed,
+        engine=run.engine,
+        group_monitors=by_group[by_group["time"] >= start].reset_index(drop=True),
     )
 
 
-class _InOrder(Distribution):
-    """Handling times already drawn per contact (by its reason), handed to the contact
-    centre in arrival order: its ``sample`` returns them, whatever generator it gets."""
-
-    def __init__(self, values: np.ndarray):
-        self.values = values
-
-    @property
-    def mean(self) -> float:
-        return float(self.values.mean()) if self.values.size else 0.0
-
-    @property
-    def variance(self) -> float:
-        return float(self.values.var()) if self.values.size else 0.0
-
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        if n != self.values.size:
-            raise ValueError(f"{self.values.size} handling times drawn for {n} contacts")
-        return self.values
-
-
-def _handling(scenario: Scenario, contacts: Contacts, mask: np.ndarray, channel: str,
+def _handling(scenario: Scenario, contacts: Contacts, picked: np.ndarray, channel: str,
               rng: np.random.Generator) -> np.ndarray:
-    """Handling time of each selected contact: its reason's, else its channel's."""
-    reasons = contacts.reason[mask]
-    times = scenario.level_one.handling[channel].sample(rng, int(mask.sum()))
+    """Handling time of each picked contact: its reason's, else its channel's."""
+    reasons = contacts.reason[picked]
+    times = scenario.level_one.handling[channel].sample(rng, len(picked))
     for code, reason in scenario.demand.reasons.items():
         pick = reasons == code
         if reason.handling is not None and pick.any():
@@ -150,87 +126,113 @@ def _handling(scenario: Scenario, contacts: Contacts, mask: np.ndarray, channel:
 
 
 def _level_one(
-    scenario: Scenario, pack: RulePack, contacts: Contacts, rngs: Streams, begin: float,
-    end: float,
-) -> tuple[np.ndarray, np.ndarray, ContactCentreRun]:
-    """The level-1 queue for every call and e-mail (the contact centre's fast path).
-
-    Agents work the shifts on the business days of the level-1 calendar (nobody on
-    holidays); e-mails wait in a backlog for an agent with no call waiting."""
+    scenario: Scenario, pack: RulePack, contacts: Contacts, calls: np.ndarray,
+    emails: np.ndarray, rngs: Streams, env: simpy.Environment, begin: float, end: float,
+    released: Callable[[bool, int, float], None],
+) -> Callable[[], ContactCentreRun]:
+    """Level 1 in ``env`` for every call and e-mail: agents work their groups' shifts on
+    the business days of the level-1 calendar (nobody on holidays); e-mails wait in a
+    backlog for an agent of a group that takes them, with no call it may take waiting."""
     l1 = scenario.level_one
-    calls = contacts.channel == "phone"
-    emails = contacts.channel == "email"
     calendar = pack.calendar(l1.calendar)
     groups = desk_groups(l1, begin, end, pack.zone, calendar.is_business_day)
     streams = np.array([*(s.name for s in scenario.demand.streams), ""], dtype=object)
     kinds = call_kinds(l1, streams[contacts.stream[calls]], contacts.option[calls],
                        contacts.service[calls], contacts.priority[calls],
                        contacts.stream[calls] == SURGE)
-    centre = ContactCentre(
-        handling=_InOrder(_handling(scenario, contacts, calls, "phone", rngs["handling"])),
-        patience=l1.patience,
-        after_call=l1.after_call_work,
-        email_handling=_InOrder(
-            _handling(scenario, contacts, emails, "email", rngs["email_handling"])),
-    )
-    run = simulate_contact_centre(centre, contacts.time[calls], groups, end, rngs,
-                                  emails=contacts.time[emails], routes=routes(l1), kinds=kinds)
-    return calls, emails, run
+    patience = l1.patience.sample(rngs["patience"], len(calls))
+    work = _handling(scenario, contacts, calls, "phone", rngs["handling"])
+    if l1.after_call_work is not None:
+        work = work + l1.after_call_work.sample(rngs["after_call"], len(calls))
+    email_work = _handling(scenario, contacts, emails, "email", rngs["email_handling"])
+    load = Workload(contacts.time[calls], kinds, patience, work, contacts.time[emails],
+                    email_work)
+    return start_level_one(env, groups, routes(l1), load, end, on_release=released)
+
+
+def _beyond_level_one(
+    scenario: Scenario, pack: RulePack, contacts: Contacts, ids: np.ndarray, rngs: Streams,
+) -> tuple[np.ndarray, dict[int, TicketPlan]]:
+    """Drawn before the run: which incidents level 1 solves at first contact (a mask over
+    the contacts), and the plan of each other incident, by contact, for when level 1 lets
+    it go (its escalation instant is set then)."""
+    l1, esc = scenario.level_one, scenario.escalation
+    incident = contacts.kind == KIND_INCIDENT
+    default = l1.first_contact.get("*", 0.0)
+    p_first = np.array([l1.first_contact.get(s, default) for s in contacts.service], float)
+    solved = incident & (rngs["first_contact"].random(len(contacts)) < p_first)
+    up = np.flatnonzero(incident & ~solved)
+    groups = np.array([esc.group_of(s) for s in contacts.service[up]], dtype=object)
+    attrs = list(zip(contacts.channel[up], contacts.option[up], contacts.service[up],
+                     strict=True))
+    plans = _plan(scenario, pack, ids[up], np.full(len(up), np.nan), contacts.priority[up],
+                  groups, attrs, rngs)
+    return solved, dict(zip(up.tolist(), plans, strict=True))
 
 
 def _level_one_tickets(
-    scenario: Scenario, pack: RulePack, contacts: Contacts, all_ids: np.ndarray,
-    picked: np.ndarray, finished: np.ndarray, handler: np.ndarray, rngs: Streams,
-    log: EventLogBuilder, end: float,
-) -> list[_Ticket]:
-    """Tickets of the incidents level 1 handled: opened, solved at first contact, or
-    escalated (the returned tickets, for the resolver groups)."""
-    l1, esc = scenario.level_one, scenario.escalation
+    scenario: Scenario, contacts: Contacts, all_ids: np.ndarray, calls: np.ndarray,
+    emails: np.ndarray, run: ContactCentreRun, solved: np.ndarray,
+    plans: Mapping[int, TicketPlan], log: EventLogBuilder, end: float,
+) -> None:
+    """The level-1 events of the incidents an agent took before the end: opened (an
+    e-mail on arrival, a call when answered), solved at first contact (and closed), or
+    escalated to level 2 when the agent was done with it."""
+    esc = scenario.escalation
+    n = len(contacts)
+    picked, done = np.full(n, np.nan), np.full(n, np.nan)
+    picked[calls], done[calls] = run.calls.answered, run.calls.released
+    picked[emails], done[emails] = run.emails.started, run.emails.finished
+    names = np.array([*run.groups, ""], dtype=object)
+    handler = np.full(n, "", dtype=object)  # the level-1 group that took the contact
+    handler[calls], handler[emails] = names[run.calls.group], names[run.emails.group]
     # Requests go to the responsible sector's own system: agent time, no CAU ticket.
-    handled = np.isfinite(finished) & (contacts.kind == KIND_INCIDENT)
-    idx = np.flatnonzero(handled)
+    idx = np.flatnonzero(np.isfinite(picked) & (contacts.kind == KIND_INCIDENT))
     ids = all_ids[idx]
     email = contacts.channel[idx] == "email"
-    # An e-mail becomes a ticket on arrival; a call when the agent answers.
     opened = np.where(email, contacts.time[idx], picked[idx])
-    done = finished[idx]
-    kind, priority, service = contacts.kind[idx], contacts.priority[idx], contacts.service[idx]
+    finished = done[idx] < end  # the agent let it go before the end
+    by = handler[idx]
     attrs = {"channel": contacts.channel[idx], "option": contacts.option[idx],
-             "service": service}
-    by = handler[idx]  # the level-1 group that took the contact
+             "service": contacts.service[idx]}
     log.add(ids, opened, "opened", level="1", group=by, **attrs)
-    incident = kind == KIND_INCIDENT
-    log.add(ids[incident], opened[incident], "priority", priority[incident],
-            **_sub(attrs, incident))
+    log.add(ids, opened, "priority", contacts.priority[idx], **attrs)
     log.add(ids, opened, "assigned", "1", level="1", group=by, **attrs)
-
-    default = l1.first_contact.get("*", 0.0)
-    p_first = np.array([l1.first_contact.get(s, default) for s in service], dtype=float)
-    solved = incident & (rngs["first_contact"].random(len(idx)) < p_first)
-    closing = done + esc.close_after
-    log.add(ids[solved], done[solved], "resolved", FIRST_CONTACT, level="1", group=by[solved],
-            **_sub(attrs, solved))
-    shut = solved & (closing < end)
-    log.add(ids[shut], closing[shut], "closed", level="1", group=by[shut], **_sub(attrs, shut))
-
-    up = incident & ~solved
-    groups = np.array([esc.group_of(s) for s in service[up]], dtype=object)
-    log.add(ids[up], done[up], "assigned", "2", level="2", group=groups, **_sub(attrs, up))
-    return _plan(scenario, pack, ids[up], done[up], priority[up], groups,
-                 [(c, o, s) for c, o, s in zip(attrs["channel"][up], attrs["option"][up],
-                                               service[up], strict=True)], rngs)
+    first = solved[idx] & finished
+    at = done[idx]
+    log.add(ids[first], at[first], "resolved", FIRST_CONTACT, level="1", group=by[first],
+            **_sub(attrs, first))
+    shut = first & (at + esc.close_after < end)
+    log.add(ids[shut], at[shut] + esc.close_after, "closed", level="1", group=by[shut],
+            **_sub(attrs, shut))
+    up = ~solved[idx] & finished
+    groups = np.array([plans[c].group for c in idx[up].tolist()], dtype=object)
+    log.add(ids[up], at[up], "assigned", "2", level="2", group=groups, **_sub(attrs, up))
 
 
 def _sub(attrs: Mapping[str, np.ndarray], mask: np.ndarray) -> dict[str, np.ndarray]:
     return {k: v[mask] for k, v in attrs.items()}
 
 
+def _resolver_desk(env: simpy.Environment, scenario: Scenario, pack: RulePack,
+                   log: EventLogBuilder, begin: float, end: float) -> ResolverDesk:
+    """The resolver groups in ``env``, with their business hours and the users' replies."""
+    esc = scenario.escalation
+    around_clock = [i + 1 for i, c in enumerate(pack.priority_codes)
+                    if pack.calendar(pack.resolution_target(c).calendar).always_open]
+    hours = {name: pack.calendar(group.calendar).open_intervals(begin, end)
+             for name, group in esc.groups.items()}
+    replies = (pack.calendar(esc.waiting.calendar).open_intervals(begin, end + 90 * 86400)
+               if esc.waiting is not None else None)
+    return ResolverDesk(env, esc.groups, hours, replies, log, around_clock, esc.close_after)
+
+
 def _plan(
     scenario: Scenario, pack: RulePack, ids: np.ndarray, times: np.ndarray,
     priorities: np.ndarray, groups: np.ndarray, attrs: list[tuple[str, str, str]],
     rngs: Streams,
-) -> list[_Ticket]:
-    """Pre-sample everything that will happen to each escalated ticket."""
+) -> list[TicketPlan]:
+    """Pre-sample everything that will happen to each ticket beyond level 1."""
     esc = scenario.escalation
     n = len(ids)
     work, work3 = np.zeros(n), np.zeros(n)
@@ -263,101 +265,17 @@ def _plan(
         rework[again] = esc.reopen.work.sample(rngs["reopen"], int(again.sum()))
     ranks = {code: i + 1 for i, code in enumerate(pack.priority_codes)}
     return [
-        _Ticket(int(ids[i]), float(times[i]), ranks[priorities[i]], str(groups[i]), attrs[i],
-                float(work[i]), float(wait[i]), float(split[i]), str(level3[i]),
-                float(work3[i]), float(hold[i]), float(hold3[i]), float(reopen[i]),
-                float(rework[i]))
+        TicketPlan(int(ids[i]), float(times[i]), ranks[priorities[i]], str(groups[i]),
+                   attrs[i], float(work[i]), float(wait[i]), float(split[i]), str(level3[i]),
+                   float(work3[i]), float(hold[i]), float(hold3[i]), float(reopen[i]),
+                   float(rework[i]), str(esc.groups[groups[i]].level))
         for i in range(n)
     ]
 
 
-def _resolve(
-    scenario: Scenario, pack: RulePack, tickets: list[_Ticket], log: EventLogBuilder,
-    begin: float, end: float,
-) -> list[tuple[str, float, float]]:
-    """Run the escalated tickets and the outages' incidents through the resolver
-    groups; returns every stay of a ticket in a group as (group, from, to)."""
-    esc = scenario.escalation
-    env = simpy.Environment(initial_time=begin)
-    codes = pack.priority_codes
-    around_clock = [i + 1 for i, c in enumerate(codes)
-                    if pack.calendar(pack.resolution_target(c).calendar).always_open]
-    teams, hours = {}, {}
-    for name, group in esc.groups.items():
-        opens, closes = pack.calendar(group.calendar).open_intervals(begin, end)
-        hours[name] = (opens, closes)
-        teams[name] = ResolverTeam(env, name, group.headcount, group.on_call, opens, closes,
-                                   around_clock=around_clock, preempting=(1,))
-    waiting = None
-    if esc.waiting is not None:
-        waiting = pack.calendar(esc.waiting.calendar).open_intervals(begin, end + 90 * 86400)
-    held: list[tuple[str, float, float]] = []
-    stays: dict[int | str, tuple[str, float]] = {}
-
-    def life(t: _Ticket) -> Generator[simpy.Event, Any, None]:
-        channel, option, service = t.attrs
-
-        def write(event: str, value: str = "", level: str = "", group: str = "") -> None:
-            log.add(t.id, env.now, event, value, channel=channel, option=option,
-                    service=service, level=level, group=group)
-
-        if t.time > env.now:
-            yield env.timeout(t.time - env.now)
-        def stay(group: str, work: float, hold: float, wait: float
-                 ) -> Generator[simpy.Event, Any, None]:
-            """Hands-on work in ``group``; when the user is asked (``wait``) or the ticket
-            is put on hold, the work is split around them (the user's reply first)."""
-            team = teams[group]
-            if wait <= 0 and hold <= 0:
-                yield from team.serve(t.rank, work)
-                return
-            yield from team.serve(t.rank, work * t.split)
-            if wait > 0 and waiting is not None:
-                level = str(esc.groups[group].level)
-                write("waiting_start", level=level, group=group)
-                reply = next_open(waiting[0], waiting[1], env.now + wait)
-                yield env.timeout(reply - env.now)
-                write("waiting_end", level=level, group=group)
-            if hold > 0:  # nobody busy, the clock running: no event to log
-                resumed = (env.now + hold if t.rank in around_clock
-                           else after_open_time(*hours[group], env.now, hold))
-                yield env.timeout(resumed - env.now)
-            yield from team.serve(t.rank, work * (1.0 - t.split))
-
-        stays[t.id] = (t.group, env.now)
-        yield from stay(t.group, t.work, t.hold, t.wait)
-        team, level = teams[t.group], str(esc.groups[t.group].level)
-        if t.level3:
-            held.append((t.group, stays[t.id][1], env.now))
-            stays[t.id] = (t.level3, env.now)
-            team, level = teams[t.level3], "3"
-            write("assigned", "3", "3", t.level3)
-            yield from stay(t.level3, t.work3, t.hold3, 0.0)
-        holder = stays.pop(t.id)
-        held.append((holder[0], holder[1], env.now))
-        write("resolved", level=level, group=holder[0])
-        if t.reopen > 0:
-            yield env.timeout(t.reopen)
-            write("reopened", level=level, group=holder[0])
-            stays[t.id] = (holder[0], env.now)
-            yield from team.serve(t.rank, t.rework)
-            held.append((holder[0], stays.pop(t.id)[1], env.now))
-            write("resolved", level=level, group=holder[0])
-        yield env.timeout(esc.close_after)
-        write("closed", level=level, group=holder[0])
-
-    for ticket in tickets:
-        env.process(life(ticket))
-    for k in range(len(scenario.demand.outages)):
-        env.process(life(_outage_ticket(scenario, pack, k, log)))
-    env.run(until=end)
-    held.extend((group, since, float("inf")) for group, since in stays.values())
-    return held
-
-
 def _initial_backlog(
     scenario: Scenario, pack: RulePack, rngs: Streams, log: EventLogBuilder, begin: float
-) -> list[_Ticket]:
+) -> list[TicketPlan]:
     """The declared backlog: tickets opened ``age`` before the simulation's first instant,
     in their resolver group's queue from that instant, oldest first (first come, first
     served within a priority). Their channel and service are unknown: blank."""
@@ -383,20 +301,20 @@ def _initial_backlog(
 
 
 def _outage_ticket(scenario: Scenario, pack: RulePack, k: int, log: EventLogBuilder
-                   ) -> _Ticket:
+                   ) -> TicketPlan:
     """The incident a declared outage opens: worked for the outage's duration."""
     outage = scenario.demand.outages[k]
     group = outage.group or scenario.escalation.group_of(outage.service)
+    level = str(scenario.escalation.groups[group].level)
     option = pack.catalogue.option_of(outage.service) if pack.catalogue else ""
     at = outage.start.timestamp()
     tid = f"P{k + 1:04d}"
-    for event, value, level in (("opened", "", "2"), ("priority", outage.priority, "2"),
-                                ("assigned", "2", "2")):
+    for event, value in (("opened", ""), ("priority", outage.priority), ("assigned", level)):
         log.add(tid, at, event, value, option=option, service=outage.service, level=level,
                 group=group)
     rank = pack.priority_codes.index(outage.priority) + 1
-    return _Ticket(tid, at, rank, group, ("", option, outage.service), outage.duration,
-                   0.0, 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0)
+    return TicketPlan(tid, at, rank, group, ("", option, outage.service), outage.duration,
+                      0.0, 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0, level)
 
 
 def _drop_warmup(log: EventLog, start: float) -> EventLog:

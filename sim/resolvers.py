@@ -8,6 +8,14 @@ work is set aside and resumes at the next opening, so their work time is busines
 A pre-empting priority (P1) that finds every server busy takes one from the least
 urgent work in progress, which resumes later with the work it had left — SimPy's
 ``PreemptiveResource`` behaviour, extended with opening hours.
+
+At closing, capacity falls to ``on_call`` and the group's shift-end policy
+(:mod:`sim.policies`) says what becomes of the work in progress. ``hand_back`` (the
+default): work of priorities not worked around the clock goes back to the queue with
+what is left of it (it resumes at the next opening), and so does around-the-clock work
+beyond what the on-call people carry — the people who go hand back the least urgent
+work, then the work that would end soonest. ``finish``: everybody finishes the work in
+hand, then goes. Either way nobody starts work beyond the capacity on duty.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ from typing import Any
 
 import numpy as np
 import simpy
+
+from .policies import HAND_BACK, ShiftEnd
 
 _DONE = 1e-9  # remaining work below this (seconds) is finished work
 
@@ -44,6 +54,7 @@ class ResolverTeam:
     ``opens``/``closes``: the group's business hours as sorted UTC intervals covering
     the simulation. ``around_clock``: ranks served at any hour (must be the most
     urgent ones). ``preempting``: ranks that pre-empt less urgent work in progress.
+    ``at_shift_end``: what happens to the work in progress at closing.
     """
 
     def __init__(
@@ -56,6 +67,7 @@ class ResolverTeam:
         closes: np.ndarray,
         around_clock: Collection[int] = (1, 2),
         preempting: Collection[int] = (1,),
+        at_shift_end: ShiftEnd = HAND_BACK,
     ):
         ranks = sorted(around_clock)
         if ranks != list(range(1, len(ranks) + 1)):
@@ -64,6 +76,7 @@ class ResolverTeam:
         self.headcount, self.on_call = headcount, on_call
         self.around_clock = frozenset(around_clock)
         self.preempting = frozenset(preempting)
+        self.at_shift_end = at_shift_end
         self.is_open = False
         self.preemptions = 0
         self._queue: list[tuple[tuple[int, int], _Job]] = []
@@ -146,9 +159,20 @@ class ResolverTeam:
             self._dispatch()
             yield env.timeout(max(0.0, closing - env.now))
             self.is_open = False
-            for job in sorted(self._busy, key=lambda b: b.order):  # a set's order varies
-                if job.rank not in self.around_clock and not job.stopping:
-                    self._stop(job)
+            if self.at_shift_end == HAND_BACK:
+                self._hand_back()
+
+    def _hand_back(self) -> None:
+        """At closing: work that may not go on after hours goes back to the queue, and
+        so does the least urgent (then soonest ending) work beyond the on-call people."""
+        running = sorted((b for b in self._busy if not b.stopping), key=lambda b: b.order)
+        staying = [b for b in running if b.rank in self.around_clock]
+        for job in running:
+            if job.rank not in self.around_clock:
+                self._stop(job)
+        going = sorted(staying, key=lambda b: (-b.rank, b.started + b.remaining, b.seq))
+        for job in going[:max(0, len(staying) - self.on_call)]:
+            self._stop(job)
 
 
 def next_open(opens: np.ndarray, closes: np.ndarray, t: float) -> float:

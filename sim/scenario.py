@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from .distributions import Distribution
-from .policies import FINISH, ShiftEnd
+from .policies import FINISH, HAND_BACK, ShiftEnd
 from .staffing import Staffing
 
 Engine = Literal["recursion", "simpy"]  # the engines that decide level 1, as reports name them
@@ -269,7 +269,9 @@ class ResolverGroup:
     """A level-2 or level-3 team: ``headcount`` people during its ``calendar``'s hours (the
     only hours it works P3–P5), ``on_call`` people outside them for P1–P2, hands-on work
     per priority (a person busy), holds per priority (nobody busy, the clock running),
-    and where it sends what it cannot solve."""
+    where it sends what it cannot solve, and what happens to the work in progress at
+    closing (:mod:`sim.policies`: by default it is handed back, the on-call people keeping
+    the most urgent)."""
 
     name: str
     level: int
@@ -280,6 +282,7 @@ class ResolverGroup:
     escalate_to: str | None = None
     escalate_probability: float = 0.0
     hold: Mapping[str, Hold] = field(default_factory=dict)  # priority code → hold (absent: none)
+    at_shift_end: ShiftEnd = HAND_BACK  # what becomes of work in progress at closing
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from .capacity import capacity_warnings
 from .distributions import Distribution, parse_distribution
 from .level_one_loader import check_routing, read_level_one
 from .overlay import SCENARIO_KEYS, read_layers
+from .policies import HAND_BACK, SHIFT_END_POLICIES
 from .profiles import parse_profile
 from .scenario import (
     CHANNELS,
@@ -500,7 +501,7 @@ def _escalation(node: Node, pack: RulePack) -> Escalation | None:
 def _group(name: str, node: Node, pack: RulePack, names: tuple[str, ...]
            ) -> ResolverGroup | None:
     if not _section(node, ("level", "headcount", "calendar", "work"),
-                    ("on_call", "escalate", "hold")):
+                    ("on_call", "escalate", "hold", "at_shift_end")):
         return None
     level = _read(node, "level", lambda n: n.number(low=2, high=3, integer=True))
     headcount = _read(node, "headcount", lambda n: n.number(low=1, integer=True))
@@ -521,12 +522,15 @@ def _group(name: str, node: Node, pack: RulePack, names: tuple[str, ...]
         holds = {_key_choice(pack.priority_codes, "a priority:")(child): _hold(child)
                  for _code, child in node["hold"].items()}
     checked, held = _all(work), _all(holds)
+    policy = _read(node, "at_shift_end",
+                   lambda n: n.choice(SHIFT_END_POLICIES, "a shift-end policy:")) or HAND_BACK
     if level is None or headcount is None or on_call is None or calendar is None or (
         checked is None or held is None or None in held
+        or (node.has("at_shift_end") and node["at_shift_end"].value not in SHIFT_END_POLICIES)
     ):
         return None
     return ResolverGroup(name, int(level), int(headcount), int(on_call), calendar, checked,
-                         to, probability, held)
+                         to, probability, held, policy)
 
 
 def _hold(node: Node) -> Hold | None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from level_one_cases import random_day
 from scipy import stats
 
-from sim.agent_groups import AgentGroups, DeskGroup, Route
+from sim.agent_groups import AgentGroups, DeskGroup, Route, Workload
 from sim.contact_centre import ContactCentre, ContactCentreRun, simulate_contact_centre
 from sim.distributions import Exponential
 from sim.erlang import ErlangA, ErlangC
@@ -36,8 +36,8 @@ def test_the_simpy_model_equals_the_recursion_call_for_call(seed: int, grid: boo
     board.advance(math.inf)
     env = simpy.Environment(initial_time=float(times[0]))
     kinds = np.zeros(arrivals.size, dtype=int)
-    desk = AgentGroups(env, [DeskGroup("N1", staffing)], [Route(0)], arrivals, kinds,
-                       patience, work, emails, email_work, hours)
+    load = Workload(arrivals, kinds, patience, work, emails, email_work)
+    desk = AgentGroups(env, [DeskGroup("N1", staffing)], [Route(0)], load, hours)
     desk.start()
     env.run()
     np.testing.assert_array_equal(desk.calls.started, board.answered)
@@ -194,10 +194,11 @@ def run_desk(groups: list[DeskGroup], routes: list[Route], calls: list[tuple[flo
     """Calls (arrival, type, work) and e-mails (arrival, work), epoch + seconds."""
     arrivals = EPOCH + np.array([c[0] for c in calls], dtype=float)
     env = simpy.Environment(initial_time=EPOCH)
-    desk = AgentGroups(env, groups, routes, arrivals, np.array([c[1] for c in calls], int),
-                       np.full(len(calls), patience), np.array([c[2] for c in calls], float),
-                       EPOCH + np.array([e[0] for e in emails], float),
-                       np.array([e[1] for e in emails], float))
+    load = Workload(arrivals, np.array([c[1] for c in calls], int),
+                    np.full(len(calls), patience), np.array([c[2] for c in calls], float),
+                    EPOCH + np.array([e[0] for e in emails], float),
+                    np.array([e[1] for e in emails], float))
+    desk = AgentGroups(env, groups, routes, load)
     desk.start()
     env.run(until=EPOCH + 10_000)
     return ContactCentreRun.of_desk(desk, EPOCH, EPOCH + 10_000)

@@ -4,6 +4,7 @@ resolver groups' priority rules; waiting on the user; outages."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Generator
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import simpy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from resolver_reference import Job, reference_team
+from test_level_one_format import TEAMS, variant
 
 from rules.errors import ValidationError
 from rules.eventlog import EventLog
@@ -291,3 +296,96 @@ def test_the_baseline_is_tight_and_fails_on_monday_mornings() -> None:
     assert max(monday) < 0.75 and min(rest) > 0.85, (monday, rest)
     notes = [w.where for w in scenario.warnings if w.severity == "note"]
     assert "level_one.staffing, Monday 07:30–09:30" in notes
+
+
+# -- a resolver group equals its textbook reference ----------------------------------------
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_a_resolver_team_equals_the_event_by_event_reference(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    days = 4
+    opens = np.array([k * DAY + rng.uniform(7, 9) * HOUR for k in range(days)])
+    closes = opens + rng.uniform(4, 9, days) * HOUR
+    n = int(rng.integers(0, 40))
+    # half of the jobs arrive in the hours before a closing, so that closings find work
+    arrivals = np.where(rng.random(n) < 0.5, rng.uniform(0, (days - 0.5) * DAY, n),
+                        closes[rng.integers(0, days, n)] - rng.uniform(0, 4 * HOUR, n))
+    ranks = rng.choice([1, 2, 3, 4, 5], n, p=[0.25, 0.25, 0.2, 0.15, 0.15])
+    jobs = sorted((Job(float(a), int(r), float(rng.exponential(3 * HOUR)))
+                   for a, r in zip(arrivals, ranks, strict=True)), key=lambda j: j.arrival)
+    headcount, on_call = int(rng.integers(1, 5)), int(rng.integers(0, 3))
+    around = frozenset(range(1, int(rng.integers(0, 3)) + 1))
+    preempting = frozenset({1}) if rng.random() < 0.7 else frozenset()
+    policy = "hand_back" if rng.random() < 0.6 else "finish"
+    until = (days + 1) * DAY
+    env = simpy.Environment()
+    team = ResolverTeam(env, "g", headcount, on_call, opens, closes, around_clock=around,
+                        preempting=preempting, at_shift_end=policy)  # type: ignore[arg-type]
+    done = [math.inf] * len(jobs)
+
+    def ticket(k: int, job: Job) -> Generator[simpy.Event, Any, None]:
+        yield env.timeout(job.arrival)
+        yield from team.serve(job.rank, job.work)
+        done[k] = env.now
+
+    for k, job in enumerate(jobs):
+        env.process(ticket(k, job))
+    env.run(until=until)
+    expected = reference_team(jobs, headcount, on_call, opens, closes, around, preempting,
+                              policy, until)
+    np.testing.assert_allclose(done, expected, rtol=0, atol=1e-6)
+
+
+def test_at_closing_on_call_people_keep_the_most_urgent_work_and_hand_back_the_rest() -> None:
+    # Three people work P1, P2 and P2 at 15:00; at 16:00 one stays on call. Under
+    # hand_back the P1 goes on and both P2 wait for the on-call person, one after the
+    # other; under finish all three finish their work the same evening.
+    done: dict[str, dict[str, float]] = {}
+    for policy in ("hand_back", "finish"):
+        env = simpy.Environment()
+        opens = np.array([8 * HOUR + k * DAY for k in range(3)])
+        team = ResolverTeam(env, "g", 3, 1, opens, opens + 8 * HOUR, at_shift_end=policy)  # type: ignore[arg-type]
+        done[policy] = {}
+        for name, rank, work in (("P1", 1, 3 * HOUR), ("P2a", 2, 2 * HOUR), ("P2b", 2, 3 * HOUR)):
+            _finish(env, team, done[policy], name, 15 * HOUR, rank, work)
+        env.run(until=2 * DAY)
+    assert done["finish"] == {"P1": 18 * HOUR, "P2a": 17 * HOUR, "P2b": 18 * HOUR}
+    # hand_back: P2a (ends soonest of the least urgent) and P2b go back at 16:00 with 1 h
+    # and 2 h left; the on-call person finishes P1 at 18:00, then P2a, then P2b
+    assert done["hand_back"] == {"P1": 18 * HOUR, "P2a": 19 * HOUR, "P2b": 21 * HOUR}
+
+
+# -- one environment: a ticket enters level 2 the instant level 1 lets it go ---------------
+@pytest.mark.parametrize("teams", [False, True], ids=["fast path", "simpy"])
+def test_an_escalated_ticket_enters_level_two_the_instant_level_one_lets_it_go(
+        tmp_path: Path, teams: bool) -> None:
+    # 7 min at level 1 (talk and wrap-up), then 1 h of work by one of 400 people, no hold,
+    # wait, reopening or level 3: P1–P2 tickets (worked at any hour) resolve 1 h after
+    # their escalation, which is 7 min after their answer (agents finish their calls).
+    finishing = TEAMS.replace("at_shift_end: hand_back", "at_shift_end: finish")
+    scenario, pack = load_scenario(variant(tmp_path, finishing) if teams else BASELINE)
+    hour = Deterministic(HOUR)
+    level_one = dataclasses.replace(
+        scenario.level_one, after_call_work=Deterministic(60.0),
+        handling={**scenario.level_one.handling, "phone": Deterministic(360.0)})
+    groups = {name: dataclasses.replace(g, headcount=400, escalate_probability=0.0, hold={},
+                                        work=dict.fromkeys(pack.priority_codes, hour))
+              for name, g in scenario.escalation.groups.items()}
+    scenario = dataclasses.replace(
+        scenario, horizon=Horizon(date(2026, 3, 2), 3, 0), level_one=level_one,
+        escalation=dataclasses.replace(scenario.escalation, groups=groups, waiting=None,
+                                       reopen=None))
+    assert scenario.level_one.engine == ("simpy" if teams else "recursion")
+    frame = simulate_replication(scenario, pack, np.random.SeedSequence(4)).log.frame
+    answered = frame[frame["event"] == "call_answered"].set_index("id")["time"]
+    up = frame[(frame["event"] == "assigned") & (frame["value"] == "2")
+               & (frame["channel"] == "phone")].set_index("id")["time"]
+    assert len(up) > 20
+    np.testing.assert_allclose(up - answered.reindex(up.index), 7 * 60.0, atol=1e-6)
+    priority = frame[frame["event"] == "priority"].set_index("id")["value"]
+    resolved = frame[(frame["event"] == "resolved") & (frame["level"] == "2")].set_index(
+        "id")["time"]
+    urgent = resolved[priority.reindex(resolved.index).isin(["P1", "P2"])]
+    urgent = urgent[urgent.index.isin(up.index)]
+    assert len(urgent) > 0
+    np.testing.assert_allclose(urgent - up.reindex(urgent.index), HOUR, atol=1e-6)

@@ -10,6 +10,7 @@ import sim
 PUBLIC = {
     "nhpp_arrivals": "arrivals",
     "AgentGroups": "agent_groups", "DeskGroup": "agent_groups", "Route": "agent_groups",
+    "Workload": "agent_groups",
     "CallOutcomes": "contact_centre", "ContactCentre": "contact_centre",
     "ContactCentreRun": "contact_centre", "EmailOutcomes": "contact_centre",
     "simulate_contact_centre": "contact_centre",
