@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import pandas as pd
 
 from rules.outputs import csv_text, write_files
-from sim.forecast import FIGURES, Forecast
+from sim.forecast import FEW_REPLICATIONS, FIGURES, Forecast
 
 from . import i18n
 from .formats import DASH, goal_percent, number, percent, text_table
@@ -56,6 +56,12 @@ i18n.register(
         "sim_fig_occupancy": {"fr": "Occupation des agents", "en": "Agent occupancy"},
         "sim_fig_backlog": {"fr": "Dossiers ouverts", "en": "Open tickets"},
         "sim_none": {"fr": "aucun", "en": "none"},
+        "sim_few": {
+            "fr": "{mark} moins de {few} réplications ont jugé cette cible ce mois-là : "
+            "l'intervalle est large et peu sûr ; relancez avec davantage de réplications (-n).",
+            "en": "{mark} fewer than {few} replications judged this target that month: the "
+            "interval is wide and unreliable; run more replications (-n).",
+        },
         "sim_written": {"fr": "Résultats écrits dans {out}", "en": "Results written to {out}"},
         "sim_note": {
             "fr": "IC 95 % : Student sur les réplications ; P(objectif atteint) : part des "
@@ -67,11 +73,27 @@ i18n.register(
 )
 
 
+FEW_MARK = "†"  # beside an interval made by fewer than FEW_REPLICATIONS replications
+
+
 def interval(low: float, high: float, lang: str, digits: int = 1) -> str:
     if not (math.isfinite(low) and math.isfinite(high)):
         return DASH
     separator = " ; " if lang == "fr" else ", "
     return f"[{percent(low, lang, digits)}{separator}{percent(high, lang, digits)}]"
+
+
+def compliance_interval(low: float, high: float, replications: int, lang: str) -> str:
+    """A compliance interval, marked when too few replications made it."""
+    text = interval(low, high, lang)
+    return f"{text} {FEW_MARK}" if replications < FEW_REPLICATIONS else text
+
+
+def few_note(compliance: pd.DataFrame, lang: str) -> str:
+    """The note explaining :data:`FEW_MARK`, or "" when no row has too few replications."""
+    if not (compliance["replications"] < FEW_REPLICATIONS).any():
+        return ""
+    return "\n" + i18n.message("sim_few", lang, mark=FEW_MARK, few=FEW_REPLICATIONS)
 
 
 def compliance_tables(forecast: Forecast, lang: str, name_of: Callable[[str], str]) -> str:
@@ -93,7 +115,8 @@ def compliance_tables(forecast: Forecast, lang: str, name_of: Callable[[str], st
         blocks.append(
             i18n.message("sim_month", lang, month=month) + "\n" + text_table(headers, body)
         )
-    return "\n\n".join(blocks) + "\n\n" + i18n.message("sim_note", lang)
+    note = i18n.message("sim_note", lang) + few_note(forecast.compliance, lang)
+    return "\n\n".join(blocks) + "\n\n" + note
 
 
 def _compliance_row(r: dict[Any, Any], lang: str, name_of: Callable[[str], str]) -> list[str]:
@@ -104,7 +127,7 @@ def _compliance_row(r: dict[Any, Any], lang: str, name_of: Callable[[str], str])
     return [
         name_of(r["target"]),
         percent(r["compliance"], lang),
-        interval(r["ci_low"], r["ci_high"], lang),
+        compliance_interval(r["ci_low"], r["ci_high"], r["replications"], lang),
         goal_percent(r["goal"], lang),
         chance,
         number(r["counted"], lang),

@@ -23,7 +23,7 @@ from rules.outputs import csv_text, write_files
 from sim.target_grid import TargetGrid
 
 from . import i18n
-from .forecast_report import interval
+from .forecast_report import compliance_interval, few_note, interval
 from .formats import DASH, duration, goal_percent, month_name, percent, text_table
 from .plots import literal_text, png
 
@@ -86,7 +86,7 @@ def grid_tables(
                 blocks.append(title + "\n" + _table(rows, spec, lang))
     if not blocks:
         return i18n.message("tg_none", lang)
-    return "\n\n".join(blocks) + "\n\n" + i18n.message("tg_note", lang)
+    return "\n\n".join(blocks) + "\n\n" + i18n.message("tg_note", lang) + few_note(grid, lang)
 
 
 def _table(rows: pd.DataFrame, spec: TargetGrid, lang: str) -> str:
@@ -112,7 +112,9 @@ def _table(rows: pd.DataFrame, spec: TargetGrid, lang: str) -> str:
             [
                 label,
                 percent(float(cells["compliance"].iloc[0]), lang),
-                interval(float(cells["ci_low"].iloc[0]), float(cells["ci_high"].iloc[0]), lang),
+                compliance_interval(float(cells["ci_low"].iloc[0]),
+                                    float(cells["ci_high"].iloc[0]),
+                                    int(cells["replications"].iloc[0]), lang),
                 *(_chance(cells, by_goal.get(g), lang) for g in spec.goals),
             ]
         )

@@ -24,6 +24,14 @@ from rules.months import MonthGrid
 HALF_HOURS_PER_WEEK = 336
 
 CONFIDENCE = 0.95
+# What each quantity can be: intervals are cut to it.
+UNBOUNDED = (-np.inf, np.inf)
+SHARE = (0.0, 1.0)
+NON_NEGATIVE = (0.0, np.inf)
+# Fewer replications than this give intervals too wide (and too dependent on the normal
+# approximation) to trust: reports say so. Student's t with 9 degrees of freedom is within
+# 15 % of the normal quantile (2.26 against 1.96); with 2 replications it is 12.7.
+FEW_REPLICATIONS = 10
 
 # Columns of each per-replication table (the contract of the results store).
 MONTHLY_COLUMNS: tuple[str, ...] = (
@@ -45,6 +53,11 @@ VARIANT_COLUMNS: tuple[str, ...] = ("variant", *MONTHLY_COLUMNS)
 
 # Operational figures, in report order; `backlog` is per resolver group, the rest per month.
 FIGURES: tuple[str, ...] = ("offered", "answered", "abandoned", "asa", "occupancy", "backlog")
+# The range of each figure (counts and seconds are never negative, occupancy is a share).
+FIGURE_BOUNDS: dict[str, tuple[float, float]] = {
+    "offered": NON_NEGATIVE, "answered": NON_NEGATIVE, "abandoned": NON_NEGATIVE,
+    "asa": NON_NEGATIVE, "occupancy": SHARE, "backlog": NON_NEGATIVE,
+}
 
 
 @dataclass(frozen=True)
@@ -163,8 +176,15 @@ def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
 # -- statistics over replications --------------------------------------------------------
 
 
-def mean_interval(values: Any, confidence: float = CONFIDENCE) -> tuple[int, float, float, float]:
-    """Count, mean and Student-t interval of the finite values (NaN bounds below 2 values)."""
+def mean_interval(
+    values: Any, confidence: float = CONFIDENCE, bounds: tuple[float, float] = UNBOUNDED
+) -> tuple[int, float, float, float]:
+    """Count, mean and Student-t interval of the finite values (NaN bounds below 2 values).
+
+    ``bounds`` is the range the quantity can take (a share: ``SHARE``, a count or a
+    duration: ``NON_NEGATIVE``); the interval is cut to it, so that a count's interval
+    never goes below zero nor a share's above 100 % (with few replications the t-interval
+    is wide: see ``FEW_REPLICATIONS``)."""
     data = np.asarray(values, dtype="float64")
     data = data[np.isfinite(data)]
     n = data.size
@@ -174,7 +194,8 @@ def mean_interval(values: Any, confidence: float = CONFIDENCE) -> tuple[int, flo
     if n < 2:
         return n, mean, np.nan, np.nan
     half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * data.std(ddof=1) / np.sqrt(n))
-    return n, mean, mean - half, mean + half
+    low, high = bounds
+    return n, mean, max(mean - half, low), min(mean + half, high)
 
 
 def wilson_interval(
@@ -212,8 +233,7 @@ def compliance_forecast(
     """
     rows = []
     for values, group in monthly.groupby(list(keys), sort=False):
-        n, mean, low, high = mean_interval(group["compliance"])
-        low, high = max(low, 0.0), min(high, 1.0)  # a share: the t-interval is cut to [0, 1]
+        n, mean, low, high = mean_interval(group["compliance"], bounds=SHARE)
         judged = group["goal_met"].dropna().astype(bool)
         met = int(judged.sum())
         p_low, p_high = wilson_interval(met, len(judged))
@@ -264,7 +284,7 @@ def operations_forecast(operations: pd.DataFrame) -> pd.DataFrame:
     for (month, figure, group), values in operations.groupby(
         ["month", "figure", "group"], sort=False
     ):
-        n, mean, low, high = mean_interval(values["value"])
+        n, mean, low, high = mean_interval(values["value"], bounds=FIGURE_BOUNDS[str(figure)])
         rows.append(
             {
                 "month": month,
@@ -304,7 +324,7 @@ def halfhour_forecast(halfhours: pd.DataFrame) -> pd.DataFrame:
             out=np.full(counted.shape, np.nan),
             where=counted > 0,
         )
-        n, mean, low, high = mean_interval(level)
+        n, mean, low, high = mean_interval(level, bounds=SHARE)
         rows.append(
             {
                 "halfhour": int(group["halfhour"].iloc[0]),

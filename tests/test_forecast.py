@@ -11,6 +11,10 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from sim.forecast import (
+    FIGURE_BOUNDS,
+    FIGURES,
+    NON_NEGATIVE,
+    SHARE,
     compliance_forecast,
     halfhour_forecast,
     mean_interval,
@@ -192,3 +196,29 @@ def test_the_compliance_interval_stays_within_0_and_100_percent():
     assert row["ci_high"] == 1.0 and 0.0 < row["ci_low"] < row["compliance"]
     single = compliance_forecast(monthly_rows([0.9])).iloc[0]
     assert np.isnan(single["ci_low"]) and np.isnan(single["ci_high"])
+
+
+@given(
+    st.lists(st.floats(0, 1), min_size=2, max_size=6),
+    st.lists(st.integers(0, 2000), min_size=2, max_size=6),
+)
+def test_every_interval_stays_inside_what_its_quantity_can_be(shares, counts):
+    """Two replications give a Student t of 12.7: a share's interval would reach below 0 %
+    and above 100 %, a count's below zero; each is cut to its quantity's range."""
+    _, _, low, high = mean_interval(shares, bounds=SHARE)
+    assert 0.0 <= low <= high <= 1.0
+    operations = pd.DataFrame({
+        "replication": range(len(counts)), "month": "2026-03", "figure": "abandoned",
+        "group": "", "value": np.asarray(counts, dtype=float)})
+    row = operations_forecast(operations).iloc[0]
+    assert 0.0 <= row["ci_low"] <= row["mean"] <= row["ci_high"]
+    halfhours = pd.DataFrame({
+        "replication": range(len(shares)), "halfhour": 20, "offered": 100,
+        "counted": 100, "met": np.round(100 * np.asarray(shares)).astype(int)})
+    level = halfhour_forecast(halfhours).iloc[0]
+    assert 0.0 <= level["ci_low"] <= level["ci_high"] <= 1.0
+
+
+def test_the_bounds_of_every_operational_figure_are_declared():
+    assert set(FIGURE_BOUNDS) == set(FIGURES)
+    assert FIGURE_BOUNDS["occupancy"] == SHARE and FIGURE_BOUNDS["abandoned"] == NON_NEGATIVE

@@ -161,3 +161,13 @@ def test_the_model_gives_the_same_numbers_on_one_and_two_workers(tmp_path, tiny_
         tables.append((pd.read_csv(out / "compliance.csv"), pd.read_csv(out / "operations.csv")))
     for one, two in zip(*tables, strict=True):
         pd.testing.assert_frame_equal(one, two)
+
+
+def test_intervals_from_too_few_replications_are_marked_and_explained(fake_forecast):
+    stream = io.StringIO()
+    forecast_report.print_report(fake_forecast, "en", str, stream)  # 8 replications
+    text = stream.getvalue()
+    assert text.count("] †") == 4 and "† fewer than 10 replications judged" in text
+    enough = fake_forecast.compliance.assign(replications=20)
+    assert "†" not in forecast_report.compliance_tables(
+        Forecast(enough, fake_forecast.operations, fake_forecast.halfhours), "en", str)
