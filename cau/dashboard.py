@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -36,8 +36,25 @@ i18n.register(
             "en": "CAU dashboard — {month}",
         },
         "dash_subtitle": {
-            "fr": "{pack} · règles version {version} · données au {as_of}",
-            "en": "{pack} · rules version {version} · data as of {as_of}",
+            "fr": "{pack} · règles version {version} · journal du {first} au {last} (premier "
+            "et dernier événement)",
+            "en": "{pack} · rules version {version} · log from {first} to {last} (first and "
+            "last event)",
+        },
+        "dash_judged": {
+            "fr": " · dossiers ouverts jugés au {as_of}",
+            "en": " · open tickets judged at {as_of}",
+        },
+        "dash_starts": {"fr": "le journal commence le {date}", "en": "the log starts on {date}"},
+        "dash_ends": {"fr": "le journal s'arrête le {date}", "en": "the log ends on {date}"},
+        "dash_partial_month": {
+            "fr": "Mois incomplet : {reason} ; les chiffres de {month} n'en couvrent qu'une "
+            "partie.",
+            "en": "Partial month: {reason}; the figures of {month} cover only part of it.",
+        },
+        "dash_partial_trend": {
+            "fr": "Mois incomplets (points creux, barres hachurées) : {months}.",
+            "en": "Partial months (hollow points, hatched bars): {months}.",
         },
         "dash_summary": {"fr": "Sommaire du mois", "en": "Summary of the month"},
         "dash_target": {"fr": "Cible", "en": "Target"},
@@ -73,9 +90,13 @@ i18n.register(
             "en": "The goals are targets under adjustment; they may change from month to month.",
         },
         "dash_margin_note": {
-            "fr": "Écart : conformité moins objectif, en points de pourcentage.",
-            "en": "Margin: compliance minus goal, in percentage points.",
+            "fr": "Écart : conformité moins objectif, en points de pourcentage. Hors délai, "
+            "encore ouverts : billets non résolus {judged} et déjà au-delà de leur seuil.",
+            "en": "Margin: compliance minus goal, in percentage points. Breached, still "
+            "open: tickets unresolved {judged} and already past their threshold.",
         },
+        "dash_judged_month_end": {"fr": "à la fin du mois", "en": "at the end of the month"},
+        "dash_judged_at": {"fr": "au {date}", "en": "at {date}"},
         "dash_fig_compliance": {
             "fr": "Conformité mensuelle par cible, jusqu'à {month}",
             "en": "Monthly compliance per target, up to {month}",
@@ -100,11 +121,15 @@ i18n.register(
         },
         "dash_cap_restoration_times": {
             "fr": "Part cumulée des billets résolus selon le temps écoulé (horloge de la "
-            "cible, attente de l'utilisateur exclue). Trait vertical : seuil ; la hauteur "
+            "cible, attente de l'utilisateur exclue), en échelle logarithmique pour montrer "
+            "à la fois le seuil et les délais les plus longs ; au bord gauche, la part "
+            "résolue en moins d'un vingtième du seuil. Trait vertical : seuil ; la hauteur "
             "de la courbe au seuil est la conformité.",
             "en": "Cumulative share of resolved tickets by elapsed time (the target's "
-            "clock, waiting on the user excluded). Vertical line: threshold; the curve's "
-            "height at the threshold is the compliance.",
+            "clock, waiting on the user excluded), on a logarithmic scale to show both the "
+            "threshold and the longest times; at the left edge, the share resolved within a "
+            "twentieth of the threshold. Vertical line: threshold; the curve's height at the "
+            "threshold is the compliance.",
         },
         "dash_cap_service_level_by_halfhour": {
             "fr": "Appels répondus en {threshold} ou moins, sur les appels comptés de "
@@ -157,6 +182,7 @@ FIGURES: tuple[str, ...] = (
     "volumes",
 )
 TREND_MONTHS = 12  # trend figures show the twelve months ending with the dashboard's month
+PARTIAL_MARGIN = 3 * 86400  # a month whose first or last three days the log lacks is partial
 
 STYLE = """
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #1a1a1a;
@@ -250,7 +276,7 @@ def build_dashboard(
         "compliance": lambda: _compliance(measurement, pack, month, lang, names, notes),
         "restoration_times": lambda: _restoration(measurement, pack, month, lang, names),
         "service_level_by_halfhour": lambda: _halfhours(measurement, pack, month, lang),
-        "volumes": lambda: _volumes(measurement, pack, month, lang),
+        "volumes": lambda: _volumes(measurement, pack, month, lang, notes),
     }
     for name in FIGURES:
         drawn = builders[name]()
@@ -263,15 +289,48 @@ def build_dashboard(
 
 
 # -- figures: each returns a Figure, or the reason it is left out ------------------------
-def _trend_months(monthly: pd.DataFrame, month: str) -> list[str]:
-    months = sorted(m for m in monthly["month"].unique() if m <= month)
-    return months[-TREND_MONTHS:]
+def _trend_months(months_with_data: Iterable[str], month: str) -> list[str]:
+    """The months a trend shows: from the first with data (no run of empty months before
+    it) to the dashboard's month, at most :data:`TREND_MONTHS`."""
+    shown = sorted({m for m in months_with_data if m <= month} | {month})
+    first = shown[0]
+    every = [f"{y:04d}-{m:02d}" for y in range(int(first[:4]), int(month[:4]) + 1)
+             for m in range(1, 13)]
+    return [m for m in every if first <= m <= month][-TREND_MONTHS:]
+
+
+def partial_months(measurement: Measurement) -> dict[str, str]:
+    """The months the log covers only in part (``"starts"`` or ``"ends"`` within them),
+    from its first and last event (``Measurement.span``): a log starting on 29 February
+    makes February partial. A few days' margin (:data:`PARTIAL_MARGIN`) lets a log start
+    on the first working day."""
+    first, last = measurement.span
+    zone = ZoneInfo(measurement.zone)
+    partial: dict[str, str] = {}
+    for month in (_month_of(first, zone), _month_of(last, zone)):
+        start = datetime.fromisoformat(f"{month}-01").replace(tzinfo=zone).timestamp()
+        if first > start + PARTIAL_MARGIN:
+            partial[month] = "starts"
+        elif last < _month_end(month, zone) - PARTIAL_MARGIN:
+            partial[month] = "ends"
+    return partial
+
+
+def _month_end(month: str, zone: ZoneInfo) -> float:
+    """The instant a month ends (the next one starts), local time of ``zone``."""
+    start = datetime.fromisoformat(f"{month}-01").replace(tzinfo=zone)
+    return (start + timedelta(days=32)).replace(day=1).timestamp()
+
+
+def _month_of(instant: float, zone: ZoneInfo) -> str:
+    return datetime.fromtimestamp(instant, zone).strftime("%Y-%m")
 
 
 def _compliance(measurement: Measurement, pack: RulePack, month: str, lang: str,
                 names: dict[str, str], notes: dict[str, str]) -> Figure | str:
     monthly = measurement.monthly
-    trend = monthly[monthly["month"].isin(_trend_months(monthly, month))]
+    months = _trend_months(monthly.loc[monthly["counted"] > 0, "month"], month)
+    trend = monthly[monthly["month"].isin(months)]
     counted = trend.groupby("target")["counted"].sum()
     with_data = [t.id for t in pack.targets if counted.get(t.id, 0) > 0]
     without = [names[t.id] for t in pack.targets if t.id not in with_data]
@@ -281,7 +340,9 @@ def _compliance(measurement: Measurement, pack: RulePack, month: str, lang: str,
         notes["compliance"] = i18n.message(
             "dash_targets_without_data", lang, targets=", ".join(without)
         )
-    return plots.compliance_by_month(trend[trend["target"].isin(with_data)], names, lang)
+    _note_partial(notes, "compliance", measurement, months, lang)
+    return plots.compliance_by_month(trend[trend["target"].isin(with_data)], names, lang,
+                                     partial=partial_months(measurement))
 
 
 def _restoration(measurement: Measurement, pack: RulePack, month: str, lang: str,
@@ -312,16 +373,44 @@ def _halfhours(measurement: Measurement, pack: RulePack, month: str, lang: str
     return plots.service_level_by_halfhour(levels, target.goal, lang)
 
 
-def _volumes(measurement: Measurement, pack: RulePack, month: str, lang: str) -> Figure | str:
+def _volumes(measurement: Measurement, pack: RulePack, month: str, lang: str,
+             notes: dict[str, str]) -> Figure | str:
     volumes = measurement.volumes
-    volumes = volumes[volumes["month"].isin(_trend_months(measurement.monthly, month))]
+    busy = volumes.loc[(volumes["tickets"] > 0) | (volumes["calls"] > 0), "month"]
+    months = _trend_months(busy, month)
+    volumes = volumes[volumes["month"].isin(months)]
     if not (volumes["tickets"].sum() or volumes["calls"].sum()):
         return i18n.message("dash_no_volumes", lang)
+    # every month of the trend has its bar, even a month with nothing opened
+    empty = pd.DataFrame({"month": [m for m in months if m not in set(volumes["month"])],
+                          "channel": "", "priority": "", "tickets": 0, "calls": 0})
+    volumes = pd.concat([volumes, empty], ignore_index=True) if len(empty) else volumes
     catalogue = pack.catalogue
     channels = {} if catalogue is None else {
         code: text.get(lang) for code, text in catalogue.channels.items()
     }
-    return plots.volumes_by_month(volumes, lang, channels, pack.priority_codes)
+    _note_partial(notes, "volumes", measurement, months, lang)
+    return plots.volumes_by_month(volumes, lang, channels, pack.priority_codes,
+                                  partial=partial_months(measurement))
+
+
+def _note_partial(notes: dict[str, str], figure: str, measurement: Measurement,
+                  months: list[str], lang: str) -> None:
+    """Say which months of a trend the log covers only in part, and why."""
+    shown = [m for m in partial_months(measurement) if m in months]
+    if not shown:
+        return
+    text = i18n.message("dash_partial_trend", lang, months=", ".join(
+        f"{month_name(m, lang)} ({_partial_reason(measurement, m, lang)})" for m in shown))
+    notes[figure] = f"{notes[figure]} {text}" if figure in notes else text
+
+
+def _partial_reason(measurement: Measurement, month: str, lang: str) -> str:
+    """"le journal commence le 29 février 2016" / "the log ends on May 22, 2012"."""
+    where = partial_months(measurement).get(month)
+    instant = measurement.span[0] if where == "starts" else measurement.span[1]
+    moment = datetime.fromtimestamp(instant, ZoneInfo(measurement.zone))
+    return i18n.message(f"dash_{where}", lang, date=_day(moment, lang))
 
 
 def _png(figure: Figure) -> bytes:
@@ -376,9 +465,16 @@ def _page(measurement: Measurement, pack: RulePack, month: str, lang: str,
           notes: dict[str, str]) -> str:
     m = i18n.message
     title = m("dash_title", lang, month=month_name(month, lang))
-    as_of = datetime.fromtimestamp(measurement.as_of, ZoneInfo(measurement.zone))
+    zone = ZoneInfo(measurement.zone)
+    first, last = (datetime.fromtimestamp(t, zone) for t in measurement.span)
     subtitle = m("dash_subtitle", lang, pack=pack.name.get(lang), version=pack.version,
-                 as_of=_date(as_of, lang))
+                 first=_day(first, lang), last=_day(last, lang))
+    if measurement.as_of != measurement.span[1]:  # --as-of: open tickets judged elsewhen
+        subtitle += m("dash_judged", lang,
+                      as_of=_date(datetime.fromtimestamp(measurement.as_of, zone), lang))
+    judged = m("dash_judged_month_end", lang) if _month_end(
+        month, zone) <= measurement.as_of else m("dash_judged_at", lang, date=_date(
+            datetime.fromtimestamp(measurement.as_of, zone), lang))
     headers = ["dash_target", "dash_counted", "dash_met", "dash_compliance", "dash_goal",
                "dash_margin", "dash_breached_open", "dash_status"]
     head = "".join(f'<th scope="col">{_e(m(h, lang))}</th>' for h in headers)
@@ -395,10 +491,11 @@ def _page(measurement: Measurement, pack: RulePack, month: str, lang: str,
         "<body>",
         f"<h1>{_e(title)}</h1>",
         f'<p class="subtitle">{_e(subtitle)}</p>',
+        *_partial_paragraph(measurement, month, lang),
         f"<h2>{_e(m('dash_summary', lang))}</h2>",
         f'<table class="summary">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n'
         "</tbody>\n</table>",
-        f'<p class="note">{_e(m("dash_margin_note", lang))}</p>',
+        f'<p class="note">{_e(m("dash_margin_note", lang, judged=judged))}</p>',
     ]
     if any(t.provisional for t in pack.targets):
         parts.append(f'<p class="note provisional">{_e(m("dash_provisional", lang))}</p>')
@@ -423,13 +520,30 @@ def _page(measurement: Measurement, pack: RulePack, month: str, lang: str,
     return "\n".join(parts)
 
 
+def _partial_paragraph(measurement: Measurement, month: str, lang: str) -> list[str]:
+    """A warning under the title when the dashboard's month is one the log covers in part."""
+    if month not in partial_months(measurement):
+        return []
+    text = i18n.message("dash_partial_month", lang,
+                        reason=_partial_reason(measurement, month, lang),
+                        month=month_name(month, lang))
+    return [f'<p class="omitted partial">{_e(text)}</p>']
+
+
 def _date(moment: datetime, lang: str) -> str:
     """``31 mars 2026 à 16 h 42`` / ``March 31, 2026 at 16:42``."""
+    if lang == "fr":
+        return f"{_day(moment, lang)} à {moment.hour} h {moment.minute:02d}"
+    return f"{_day(moment, lang)} at {moment.hour:02d}:{moment.minute:02d}"
+
+
+def _day(moment: datetime, lang: str) -> str:
+    """``1er mars 2026`` / ``March 1, 2026``."""
     month = month_name(f"{moment.year:04d}-{moment.month:02d}", lang).split()[0]
     if lang == "fr":
         day = "1er" if moment.day == 1 else str(moment.day)
-        return f"{day} {month} {moment.year} à {moment.hour} h {moment.minute:02d}"
-    return f"{month} {moment.day}, {moment.year} at {moment.hour:02d}:{moment.minute:02d}"
+        return f"{day} {month} {moment.year}"
+    return f"{month} {moment.day}, {moment.year}"
 
 
 def _num(text: str) -> str:

@@ -18,7 +18,7 @@ import functools
 import io
 import math
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import ParamSpec
 
 import matplotlib
@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from . import i18n
 from .formats import NNBSP, hours, month_name, number, percent
@@ -53,12 +54,12 @@ i18n.register(
             "en": "Restoration time per priority (resolved tickets)",
         },
         "plot_restoration_x": {
-            "fr": "heures (horloge de la cible, pauses exclues)",
-            "en": "hours (target's clock, pauses excluded)",
+            "fr": "Heures, horloge de la cible (échelle logarithmique)",
+            "en": "Hours, the target's clock (logarithmic scale)",
         },
         "plot_share_resolved": {
-            "fr": "part des billets résolus",
-            "en": "share of tickets resolved",
+            "fr": "Part des billets résolus",
+            "en": "Share of tickets resolved",
         },
         "plot_threshold": {"fr": "seuil", "en": "threshold"},
         "plot_within": {
@@ -71,7 +72,8 @@ i18n.register(
             "(heure locale)",
             "en": "Call answer-time service level, per half-hour queued (local time)",
         },
-        "plot_halfhour_y": {"fr": "niveau de service", "en": "service level"},
+        "plot_halfhour_y": {"fr": "Niveau de service", "en": "Service level"},
+        "plot_partial": {"fr": "mois incomplet", "en": "partial month"},
         "plot_volumes_title": {"fr": "Volumes par mois", "en": "Volumes per month"},
         "plot_by_channel": {"fr": "Billets ouverts, par canal", "en": "Tickets opened, by channel"},
         "plot_by_priority": {
@@ -88,8 +90,16 @@ MET = "#0072B2"  # Okabe–Ito blue
 MISSED = "#D55E00"  # Okabe–Ito vermillion
 GOAL = "#222222"
 LINE = "#9a9a9a"
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-           "#000000")
+CI_ALPHA = 0.25
+# One colour per category, the same in every figure (Okabe–Ito): priorities from the most
+# severe (vermillion) to the least, channels in the pack's order; "not given" is grey.
+PRIORITY_COLOURS = ("#D55E00", "#E69F00", "#0072B2", "#56B4E9", "#009E73", "#CC79A7",
+                    "#F0E442", "#000000")
+CHANNEL_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442",
+                   "#000000")
+NO_CATEGORY = "#BBBBBB"
+CALLS = "#56B4E9"
+PARTIAL_HATCH, PARTIAL_EDGE = "///", "#444444"
 MET_MARKER, MISSED_MARKER = "o", "X"
 DPI = 110
 
@@ -126,13 +136,20 @@ def png(figure: Figure, dpi: int = DPI) -> bytes:
 
 @literal_text
 def compliance_by_month(
-    monthly: pd.DataFrame, names: Mapping[str, str], lang: str = "fr", *, title: str | None = None
+    monthly: pd.DataFrame,
+    names: Mapping[str, str],
+    lang: str = "fr",
+    *,
+    title: str | None = None,
+    partial: Collection[str] = (),
 ) -> Figure:
     """One small panel per target: compliance per month against its dashed goal line.
 
     ``monthly`` has ``month``, ``target``, ``compliance``, ``goal`` (``Measurement.monthly``
-    or a forecast's compliance); with ``ci_low``/``ci_high`` the interval is shaded.
-    Months where nothing was counted (NaN) are gaps. Panels follow the table's order.
+    or a forecast's compliance); with ``ci_low``/``ci_high`` each month's interval is a
+    shaded box (visible even for a single month). Months where nothing was counted (NaN)
+    are gaps; months of ``partial`` (covered only in part by the log) are hollow points.
+    Panels follow the table's order.
     """
     targets = _ordered(monthly["target"], names)
     months = sorted(monthly["month"].unique())
@@ -144,8 +161,9 @@ def compliance_by_month(
     lows = [monthly["compliance"].min(), monthly["goal"].min()]
     if has_ci:
         lows.append(monthly["ci_low"].min())
-    bottom = max(0.0, math.floor((np.nanmin(np.asarray(lows, dtype=float)) - 0.05) * 10) / 10)
+    bottom = _share_bottom(lows)
     x = np.arange(len(months))
+    hollow = np.isin(np.asarray(months), list(partial))
     for ax, target in zip(axes.flat, targets, strict=False):
         rows_of = monthly[monthly["target"] == target].set_index("month").reindex(months)
         y = rows_of["compliance"].to_numpy(dtype=float)
@@ -153,25 +171,23 @@ def compliance_by_month(
         if has_ci:
             low = rows_of["ci_low"].to_numpy(dtype=float)
             high = rows_of["ci_high"].to_numpy(dtype=float)
-            ax.fill_between(x, low, high, color=MET, alpha=0.15, linewidth=0)
-            # Whiskers too: a band over a single month has no width and would not show.
-            ax.errorbar(x, y, yerr=[y - low, high - y], fmt="none", ecolor=MET, alpha=0.5,
-                        capsize=3, linewidth=1)
+            ax.bar(x, high - low, bottom=low, width=0.45, color=MET, alpha=CI_ALPHA,
+                   linewidth=0, zorder=0)
         ax.plot(x, y, color=LINE, linewidth=1, zorder=1)
-        _met_missed(ax, x, y, goal)
+        _met_missed(ax, x, y, goal, hollow=hollow)
         ax.axhline(goal, color=GOAL, linestyle="--", linewidth=1)
         ax.set_title(textwrap.fill(names.get(target, target), 38), fontsize=9)
         _month_ticks(ax, months, lang)
-        ax.set_ylim(bottom, 1.02)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, lang, 0)))
-        ax.grid(axis="y", alpha=0.3)
+        _share_axis(ax, bottom, lang)
     for ax in list(axes.flat)[len(targets):]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
         ax.set_ylabel(i18n.message("plot_compliance", lang))
-    handles = _met_missed_legend(lang)
+    handles = [*_met_missed_legend(lang), _goal_handle(lang)]
     if has_ci:
-        handles.append(Patch(color=MET, alpha=0.15, label=i18n.message("plot_ci", lang)))
+        handles.append(Patch(color=MET, alpha=CI_ALPHA, label=i18n.message("plot_ci", lang)))
+    if hollow.any():
+        handles.append(_partial_handle(lang))
     figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
     figure.suptitle(title or i18n.message("plot_compliance_title", lang), fontsize=12)
     return figure
@@ -181,7 +197,7 @@ def compliance_by_month(
 def compliance_forecast(
     compliance: pd.DataFrame, names: Mapping[str, str], lang: str = "fr"
 ) -> Figure:
-    """Predicted compliance (a forecast's ``compliance`` table) with its 95 % CI band."""
+    """Predicted compliance (a forecast's ``compliance`` table) with its 95 % CI."""
     return compliance_by_month(
         compliance, names, lang, title=i18n.message("plot_forecast_title", lang)
     )
@@ -199,57 +215,63 @@ def restoration_times(
     ``tickets`` has ``target``, ``elapsed`` and ``threshold`` (seconds), ``met`` and
     ``open`` (``Measurement.tickets``); open tickets are left out. The threshold is a
     vertical line annotated with the share met, which is the ECDF's height there; the
-    goal (from ``goals``, by target) is a dashed horizontal line.
+    goal (from ``goals``, by target) is a dashed horizontal line. Resolution times run
+    from minutes to hundreds of hours (a P1's 3 h beside its 400 h tail), so the time
+    axis is logarithmic, from a twentieth of the threshold (times below it are drawn
+    there) to the longest times: the threshold always sits inside the panel.
     """
     resolved = tickets[~tickets["open"].astype(bool)]
     targets = _ordered(resolved["target"], names)
     columns = min(3, max(1, len(targets)))
     rows = max(1, math.ceil(len(targets) / columns))
-    figure = Figure(figsize=(4.3 * columns, 2.9 * rows + 0.9), layout="constrained")
+    # Room between panels, so that one's last tick label never runs into the next's first.
+    figure = Figure(figsize=(4.4 * columns, 3.0 * rows + 0.9),
+                    layout=ConstrainedLayoutEngine(w_pad=0.08, wspace=0.04))
     axes = figure.subplots(rows, columns, squeeze=False, sharey=True)
     for ax, target in zip(axes.flat, targets, strict=False):
         mine = resolved[resolved["target"] == target]
         elapsed = np.sort(mine["elapsed"].to_numpy(dtype=float)) / 3600
-        threshold = float(mine["threshold"].iloc[0])
+        threshold = float(mine["threshold"].iloc[0]) / 3600
         share = float(mine["met"].astype(bool).mean())
         heights = np.arange(1, len(elapsed) + 1) / len(elapsed)
-        right = max(1.6 * threshold / 3600, float(np.quantile(elapsed, 0.95)))
-        ax.step(np.concatenate([[0.0], elapsed, [max(right, elapsed[-1]) * 1.05]]),
+        left = threshold / 20
+        right = max(2 * threshold, float(np.quantile(elapsed, 0.99))) * 1.2
+        ax.set_xscale("log")
+        ax.step(np.concatenate([[left], np.clip(elapsed, left, right), [right]]),
                 np.concatenate([[0.0], heights, [1.0]]), where="post", color=MET)
-        ax.axvline(threshold / 3600, color=GOAL, linewidth=1.2)
+        ax.axvline(threshold, color=GOAL, linewidth=1.2)
         goal = None if goals is None else goals.get(target)
         if goal is not None:
             ax.axhline(goal, color=GOAL, linestyle="--", linewidth=1)
         good = goal is None or share >= goal
-        ax.plot([threshold / 3600], [share], marker=MET_MARKER if good else MISSED_MARKER,
-                color=MET if good else MISSED, markersize=8, zorder=3)
+        ax.plot([threshold], [share], marker=MET_MARKER if good else MISSED_MARKER,
+                color=MET if good else MISSED, markersize=8, zorder=3, clip_on=False)
         label = i18n.message("plot_within", lang, share=percent(share, lang, 0),
-                             threshold=hours(threshold, lang))
+                             threshold=hours(threshold * 3600, lang))
         # below the point, unless that would run into the axis and its tick labels
-        ax.annotate(label, (threshold / 3600, share), xytext=(6, -14 if share > 0.2 else 8),
+        ax.annotate(label, (threshold, share), xytext=(6, -14 if share > 0.2 else 8),
                     textcoords="offset points", fontsize=8,
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
         ax.text(0.98, 0.04, i18n.message("plot_tickets_n", lang, count=number(len(elapsed), lang)),
                 transform=ax.transAxes, ha="right", fontsize=8, color="#555555")
-        ax.set_xlim(0, right)
-        ax.set_ylim(0, 1.02)
+        ax.set_xlim(left, right)
+        _share_axis(ax, 0.0, lang)
         ax.set_title(textwrap.fill(names.get(target, target), 38), fontsize=9)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, lang, 0)))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=7, steps=[1, 2, 5, 10]))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _plain(v, lang)))
+        ax.xaxis.set_major_locator(FixedLocator(_log_ticks(left, right)))
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _significant(v, lang)))
+        ax.set_xlabel(i18n.message("plot_restoration_x", lang), fontsize=8)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(targets):]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
         ax.set_ylabel(i18n.message("plot_share_resolved", lang))
-    _bottom_xlabels(axes, len(targets), i18n.message("plot_restoration_x", lang))
     handles: list[Line2D | Patch] = [
         Line2D([], [], color=GOAL, linewidth=1.2, label=i18n.message("plot_threshold", lang)),
         *_met_missed_legend(lang),
     ]
     if goals is not None:
-        handles.append(Line2D([], [], color=GOAL, linestyle="--", linewidth=1,
-                              label=i18n.message("plot_goal", lang)))
+        handles.append(_goal_handle(lang))
     figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
     figure.suptitle(i18n.message("plot_restoration_title", lang), fontsize=12)
     return figure
@@ -276,7 +298,7 @@ def service_level_by_halfhour(
     values = [frame["service_level"].min(), goal if goal is not None else 1.0]
     if has_ci:
         values.append(frame["ci_low"].min())
-    bottom = max(0.0, math.floor((np.nanmin(np.asarray(values, dtype=float)) - 0.05) * 10) / 10)
+    bottom = _share_bottom(values)
     weekdays = i18n.message("weekdays_long", lang).split(",")
     for ax, d in zip(axes, days, strict=False):
         rows = frame[day == d].sort_values("halfhour")
@@ -285,7 +307,7 @@ def service_level_by_halfhour(
         y = rows["service_level"].to_numpy(dtype=float)
         if has_ci:
             ax.fill_between(x, rows["ci_low"].to_numpy(dtype=float),
-                            rows["ci_high"].to_numpy(dtype=float), color=MET, alpha=0.15,
+                            rows["ci_high"].to_numpy(dtype=float), color=MET, alpha=CI_ALPHA,
                             linewidth=0)
         ax.plot(x, y, color=LINE, linewidth=1, zorder=1)
         if goal is None:
@@ -298,16 +320,13 @@ def service_level_by_halfhour(
         ticks = np.arange(math.ceil(left), math.floor(right) + 1)
         step = max(1, math.ceil(len(ticks) / 5))
         ax.set_xticks(ticks[::step], [_clock(h, lang) for h in ticks[::step]], fontsize=8)
-        ax.set_ylim(bottom, 1.02)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, lang, 0)))
-        ax.grid(alpha=0.3)
+        _share_axis(ax, bottom, lang)
     axes[0].set_ylabel(i18n.message("plot_halfhour_y", lang))
     handles: list[Line2D | Patch] = _met_missed_legend(lang) if goal is not None else []
     if goal is not None:
-        handles.append(Line2D([], [], color=GOAL, linestyle="--", linewidth=1,
-                              label=f"{i18n.message('plot_goal', lang)} {percent(goal, lang, 0)}"))
+        handles.append(_goal_handle(lang, goal))
     if has_ci:
-        handles.append(Patch(color=MET, alpha=0.15, label=i18n.message("plot_ci", lang)))
+        handles.append(Patch(color=MET, alpha=CI_ALPHA, label=i18n.message("plot_ci", lang)))
     if handles:
         figure.legend(handles=handles, loc="outside lower center", ncol=len(handles),
                       frameon=False)
@@ -321,11 +340,16 @@ def volumes_by_month(
     lang: str = "fr",
     channel_names: Mapping[str, str] | None = None,
     priority_order: Sequence[str] = (),
+    *,
+    partial: Collection[str] = (),
 ) -> Figure:
     """Stacked bars per month: tickets opened by channel, by priority, and calls received.
 
     ``volumes`` has ``month``, ``channel``, ``priority``, ``tickets``, ``calls``
-    (``Measurement.volumes``). The calls panel is drawn only when there are calls.
+    (``Measurement.volumes``). The calls panel is drawn only when there are calls. A
+    channel or priority keeps its colour in every figure: colours follow the order of
+    ``channel_names`` (the pack's channels) and ``priority_order``, not what a log
+    happens to hold. Months of ``partial`` (covered only in part by the log) are hatched.
     """
     months = sorted(volumes["month"].unique())
     tickets = volumes[volumes["tickets"] > 0]
@@ -334,37 +358,60 @@ def volumes_by_month(
     figure = Figure(figsize=(4.3 * panels, 3.9), layout="constrained")
     axes = figure.subplots(1, panels, squeeze=False)[0]
     channel_names = channel_names or {}
-    by_channel = tickets.pivot_table(index="month", columns="channel", values="tickets",
-                                     aggfunc="sum", fill_value=0).reindex(months, fill_value=0)
-    by_channel.columns = [
-        channel_names.get(c, c) or i18n.message("plot_channel_none", lang)
-        for c in by_channel.columns
-    ]
-    by_priority = tickets.pivot_table(index="month", columns="priority", values="tickets",
-                                      aggfunc="sum", fill_value=0).reindex(months, fill_value=0)
-    order = [p for p in priority_order if p in by_priority.columns]
-    order += sorted(c for c in by_priority.columns if c not in order)
-    by_priority = by_priority[order]
-    by_priority.columns = [c or i18n.message("plot_priority_none", lang) for c in order]
-    _stacked(axes[0], by_channel, months, lang, i18n.message("plot_by_channel", lang))
-    _stacked(axes[1], by_priority, months, lang, i18n.message("plot_by_priority", lang))
+    none = {"channel": i18n.message("plot_channel_none", lang),
+            "priority": i18n.message("plot_priority_none", lang)}
+    named = {"channel": lambda c: channel_names.get(c, c), "priority": lambda p: p}
+    orders = {"channel": list(channel_names), "priority": list(priority_order)}
+    palettes = {"channel": CHANNEL_COLOURS, "priority": PRIORITY_COLOURS}
+    titles = {"channel": "plot_by_channel", "priority": "plot_by_priority"}
+    for ax, key in zip(axes, ("channel", "priority"), strict=False):
+        table = tickets.pivot_table(index="month", columns=key, values="tickets",
+                                    aggfunc="sum", fill_value=0).reindex(months, fill_value=0)
+        colours = category_colours(table.columns, orders[key], palettes[key])
+        order = sorted(table.columns, key=list(colours).index)
+        table = table[order]
+        table.columns = [named[key](c) or none[key] for c in order]
+        _stacked(ax, table, months, lang, i18n.message(titles[key], lang),
+                 [colours[c] for c in order], partial)
     if panels == 3:
         _stacked(axes[2], calls.to_frame(i18n.message("plot_calls", lang)), months, lang,
-                 i18n.message("plot_calls", lang), legend=False)
+                 i18n.message("plot_calls", lang), [CALLS], partial, legend=False)
+    if set(partial) & set(months):
+        figure.legend(handles=[_partial_handle(lang, bars=True)], loc="outside lower right",
+                      frameon=False, fontsize=8)
     figure.suptitle(i18n.message("plot_volumes_title", lang), fontsize=12)
     return figure
 
 
+def category_colours(
+    present: Iterable[str], declared: Sequence[str], palette: Sequence[str]
+) -> dict[str, str]:
+    """A colour per category, by its place in ``declared`` (the pack's order), so that a
+    category has the same colour in every figure; categories not declared come after, in
+    name order, and the empty one (not given) is grey. Keys in colour order."""
+    present = list(dict.fromkeys(present))
+    extra = sorted(c for c in present if c not in declared and c)
+    ranked = [*declared, *extra]
+    colours = {c: palette[ranked.index(c) % len(palette)] for c in ranked if c in present}
+    if "" in present:
+        colours[""] = NO_CATEGORY
+    return colours
+
+
 def _stacked(ax: Axes, table: pd.DataFrame, months: Sequence[str], lang: str, title: str,
-             legend: bool = True) -> None:
-    """Stacked bars of ``table`` (one column per series, one row per month)."""
+             colours: Sequence[str], partial: Collection[str], legend: bool = True) -> None:
+    """Stacked bars of ``table`` (one column per series, one row per month); months of
+    ``partial`` hatched."""
     x = np.arange(len(months))
     base = np.zeros(len(months))
-    for i, column in enumerate(table.columns):
+    for column, colour in zip(table.columns, colours, strict=True):
         heights = table[column].to_numpy(dtype=float)
-        ax.bar(x, heights, bottom=base, color=PALETTE[i % len(PALETTE)], label=str(column),
-               width=0.7)
+        ax.bar(x, heights, bottom=base, color=colour, label=str(column), width=0.7)
         base += heights
+    part = np.isin(np.asarray(months), list(partial))
+    if part.any():
+        ax.bar(x[part], base[part], width=0.7, fill=False, hatch=PARTIAL_HATCH,
+               edgecolor=PARTIAL_EDGE, linewidth=0)
     ax.set_title(title, fontsize=10)
     _month_ticks(ax, months, lang)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, lang)))
@@ -377,28 +424,27 @@ def _stacked(ax: Axes, table: pd.DataFrame, months: Sequence[str], lang: str, ti
                   fontsize=8, frameon=False)
 
 
-def _bottom_xlabels(axes: np.ndarray, used: int, label: str) -> None:
-    """``label`` under the lowest panel in use of each column of a grid of panels."""
-    rows, columns = axes.shape
-    for column in range(columns):
-        in_use = [r for r in range(rows) if r * columns + column < used]
-        if in_use:
-            axes[in_use[-1], column].set_xlabel(label, fontsize=8)
-
-
 def _ordered(targets: pd.Series, names: Mapping[str, str]) -> list[str]:
     """The targets present, in the order of ``names`` (a pack's order), others after."""
     present = list(dict.fromkeys(targets))
     return [t for t in names if t in present] + [t for t in present if t not in names]
 
 
-def _met_missed(ax: Axes, x: np.ndarray, y: np.ndarray, goal: float, size: float = 36) -> None:
-    """Points at or above the goal as blue dots, those below as vermillion crosses."""
+def _met_missed(ax: Axes, x: np.ndarray, y: np.ndarray, goal: float, size: float = 36,
+                hollow: np.ndarray | None = None) -> None:
+    """Points at or above the goal as blue dots, those below as vermillion crosses; the
+    ``hollow`` ones (months the log covers in part) drawn as outlines. Never clipped, so a
+    point at 0 % or 100 % shows whole."""
     known = ~np.isnan(y)
-    met = known & (y >= goal)
-    missed = known & (y < goal)
-    ax.scatter(x[met], y[met], color=MET, marker=MET_MARKER, s=size, zorder=2)
-    ax.scatter(x[missed], y[missed], color=MISSED, marker=MISSED_MARKER, s=size * 1.4, zorder=2)
+    hollow = np.zeros(len(y), dtype=bool) if hollow is None else hollow
+    for mask, colour, marker, scale in ((known & (y >= goal), MET, MET_MARKER, 1.0),
+                                        (known & (y < goal), MISSED, MISSED_MARKER, 1.4)):
+        for empty in (False, True):
+            chosen = mask & (hollow == empty)
+            if chosen.any():
+                ax.scatter(x[chosen], y[chosen], marker=marker, s=size * scale, zorder=2,
+                           facecolors="white" if empty else colour, edgecolors=colour,
+                           linewidths=1.3 if empty else 0, clip_on=False)
 
 
 def _met_missed_legend(lang: str) -> list[Line2D | Patch]:
@@ -410,11 +456,47 @@ def _met_missed_legend(lang: str) -> list[Line2D | Patch]:
     ]
 
 
+def _goal_handle(lang: str, goal: float | None = None) -> Line2D:
+    """The dashed goal line, as the legend shows it (with its value when there is one)."""
+    label = i18n.message("plot_goal", lang)
+    if goal is not None:
+        label += f" {percent(goal, lang, 0)}"
+    return Line2D([], [], color=GOAL, linestyle="--", linewidth=1, label=label)
+
+
+def _partial_handle(lang: str, bars: bool = False) -> Line2D | Patch:
+    """What marks a month the log covers only in part: a hollow point, a hatched bar."""
+    label = i18n.message("plot_partial", lang)
+    if bars:
+        return Patch(fill=False, hatch=PARTIAL_HATCH, edgecolor=PARTIAL_EDGE, label=label)
+    return Line2D([], [], marker=MET_MARKER, linestyle="none", markerfacecolor="white",
+                  markeredgecolor=LINE, label=label)
+
+
+def _share_bottom(values: Iterable[float]) -> float:
+    """The bottom of a share axis: a tenth below the lowest value, never below 0 %."""
+    low = float(np.nanmin(np.asarray(list(values), dtype=float)))
+    return max(0.0, math.floor((low - 0.05) * 10) / 10)
+
+
+def _share_axis(ax: Axes, bottom: float, lang: str) -> None:
+    """A share axis from ``bottom`` to 100 %, with room beyond both ends so that a
+    marker at either shows whole; ticks only inside."""
+    span = 1.0 - bottom
+    ax.set_ylim(bottom - 0.04 * span, 1.0 + 0.04 * span)
+    step = 0.1 if span <= 0.5 else 0.2
+    ticks = np.arange(round(bottom / step) * step, 1.0 + step / 2, step)
+    ax.yaxis.set_major_locator(FixedLocator(ticks[ticks >= bottom - 1e-9].tolist()))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, lang, 0)))
+    ax.grid(axis="y", alpha=0.3)
+
+
 def _month_ticks(ax: Axes, months: Sequence[str], lang: str) -> None:
     """Short month names, the year under the first label of each year; at most about
-    eight labels so that they never overlap."""
+    eight labels so that they never overlap, counted back from the last month (the one
+    a dashboard is about), which is always labelled."""
     step = max(1, math.ceil(len(months) / 8))
-    shown = list(range(0, len(months), step))
+    shown = list(range(len(months) - 1, -1, -step))[::-1]
     labels = [
         month_name(months[i], lang, short=True)
         + (f"\n{months[i][:4]}" if k == 0 or months[i][:4] != months[shown[k - 1]][:4] else "")
@@ -424,9 +506,21 @@ def _month_ticks(ax: Axes, months: Sequence[str], lang: str) -> None:
     ax.set_xlim(-0.6, len(months) - 0.4)
 
 
-def _plain(value: float, lang: str) -> str:
-    """A tick value: whole numbers without decimals, others with one."""
-    return number(value, lang, 0 if float(value).is_integer() else 1)
+def _log_ticks(left: float, right: float) -> list[float]:
+    """Round values (1, 2, 5 × 10^k; fewer when the range is wide) between the bounds of a
+    logarithmic axis: at most seven."""
+    decades = range(math.floor(math.log10(left)), math.ceil(math.log10(right)) + 1)
+    for multiples in ((1, 2, 5), (1, 3), (1,)):
+        ticks = [m * 10.0**k for k in decades for m in multiples if left <= m * 10.0**k <= right]
+        if len(ticks) <= 7:
+            break
+    return ticks
+
+
+def _significant(value: float, lang: str) -> str:
+    """A tick value with the decimals it needs: 0,05 · 0,5 · 5 · 50."""
+    digits = max(0, -math.floor(math.log10(value))) if value > 0 else 0
+    return number(value, lang, digits)
 
 
 def _clock(hour: float, lang: str) -> str:

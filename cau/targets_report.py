@@ -17,7 +17,7 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 
 from rules.outputs import csv_text, write_files
 from sim.target_grid import TargetGrid
@@ -48,16 +48,22 @@ i18n.register(
             "fr": "{target} : probabilité d'atteindre l'objectif",
             "en": "{target}: probability of meeting the goal",
         },
-        "tg_plot_x": {"fr": "objectif", "en": "goal"},
+        "tg_plot_x": {"fr": "Objectif", "en": "Goal"},
         "tg_plot_y": {
-            "fr": "seuil (conformité prévue)",
-            "en": "threshold (predicted compliance)",
+            "fr": "Seuil (conformité prévue)",
+            "en": "Threshold (predicted compliance)",
         },
         "tg_plot_colour": {"fr": "P(objectif atteint)", "en": "P(goal met)"},
-        "tg_plot_current": {"fr": "cadre : niveau actuel", "en": "frame: current level"},
+        "tg_plot_current": {
+            "fr": "case encadrée : niveau actuel de la cible ({level})",
+            "en": "framed cell: the target's current level ({level})",
+        },
         "tg_no_threshold": {"fr": "sans seuil", "en": "no threshold"},
     }
 )
+
+
+CURRENT = "#D55E00"  # the frame of the current level (Okabe–Ito vermillion)
 
 
 def level(threshold: float, goal: float, lang: str) -> str:
@@ -179,7 +185,7 @@ def heat_map(grid: pd.DataFrame, spec: TargetGrid, name: str, lang: str) -> Figu
                     color="black" if math.isfinite(value) and value > 0.55 else "white")
             if spec.is_current(spec.thresholds[i], spec.goals[j]):
                 ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, linewidth=2.5,
-                                       edgecolor="#D55E00"))
+                                       edgecolor=CURRENT))
         ax.set_xticks(range(len(spec.goals)), [goal_percent(g, lang) for g in spec.goals])
         ax.set_yticks(range(len(spec.thresholds)), labels)
         ax.set_title(month_name(month, lang) if month else "", fontsize=10)
@@ -191,12 +197,11 @@ def heat_map(grid: pd.DataFrame, spec: TargetGrid, name: str, lang: str) -> Figu
         bar = figure.colorbar(image, ax=list(axes[: len(months)]), shrink=0.9)
         bar.set_label(i18n.message("tg_plot_colour", lang))
         bar.ax.yaxis.set_major_formatter(lambda v, _: percent(v, lang, 0))
-    figure.suptitle(
-        i18n.message("tg_plot_title", lang, target=name)
-        + "\n"
-        + i18n.message("tg_plot_current", lang),
-        fontsize=10,
-    )
+    current = level(spec.current_threshold, spec.current_goal, lang)
+    figure.legend(handles=[Patch(fill=False, edgecolor=CURRENT, linewidth=2.5,
+                                 label=i18n.message("tg_plot_current", lang, level=current))],
+                  loc="outside lower center", frameon=False, fontsize=9)
+    figure.suptitle(i18n.message("tg_plot_title", lang, target=name), fontsize=10)
     return figure
 
 

@@ -107,6 +107,9 @@ class Measurement:
     first_contact: pd.DataFrame
     as_of: float
     zone: str
+    # The first and last event measured: the time the log covers (a dashboard flags the
+    # months it covers only in part). An empty log's is (as_of, as_of).
+    span: tuple[float, float]
     reconciliation: dict[str, int] = field(default_factory=dict)
 
     @cached_property
@@ -174,6 +177,7 @@ def measure(log: EventLog, pack: RulePack, *, as_of: float | None = None) -> Mea
         first_contact=fc_table,
         as_of=as_of,
         zone=zone,
+        span=(float(log.time.min()), float(log.time.max())) if len(log) else (as_of, as_of),
         reconciliation=reconciliation,
     )
 

@@ -19,14 +19,24 @@ from call_table import judged_calls
 from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 from synthetic_log import cau_log
 
-from cau import cli, plots
-from cau.dashboard import FIGURES, Dashboard, build_dashboard, halfhour_levels, select_month
+from cau import cli, plots, targets_report
+from cau.dashboard import (
+    FIGURES,
+    Dashboard,
+    build_dashboard,
+    halfhour_levels,
+    partial_months,
+    select_month,
+)
 from cau.formats import NNBSP, duration, month_name, number, percent, points
 from rules.errors import CauError, InputFileError
 from rules.loader import default_pack
 from rules.measure import Measurement, measure
+from sim.target_grid import TargetGrid
 
 ZONE = "America/Montreal"
 MONTHS = ("2026-01", "2026-02", "2026-03")
@@ -115,7 +125,9 @@ def volumes_table(with_calls: bool = True) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def measurement(with_calls: bool = True, **compliance: list[float]) -> Measurement:
+def measurement(with_calls: bool = True, span: tuple[str, str] = ("2026-01-01 08:00",
+                                                                  "2026-03-31 17:00"),
+                **compliance: list[float]) -> Measurement:
     calls = calls_table() if with_calls else calls_table().iloc[0:0]
     return Measurement(
         monthly=monthly_table({k.replace("_", "-"): v for k, v in compliance.items()}),
@@ -125,6 +137,8 @@ def measurement(with_calls: bool = True, **compliance: list[float]) -> Measureme
         first_contact=pd.DataFrame(columns=["id", "month", "first_contact"]),
         as_of=pd.Timestamp("2026-03-31 17:00", tz=ZONE).timestamp(),
         zone=ZONE,
+        span=(pd.Timestamp(span[0], tz=ZONE).timestamp(),
+              pd.Timestamp(span[1], tz=ZONE).timestamp()),
     )
 
 
@@ -209,7 +223,9 @@ def test_one_compliance_panel_per_target_with_a_confidence_band_for_a_forecast()
     figure = plots.compliance_forecast(forecast, NAMES, "en")
     visible = [a for a in figure.axes if a.get_visible()]
     assert len(visible) == len(PACK.targets)
-    assert all(len(a.collections) >= 1 for a in visible)  # the shaded band
+    for ax in visible:  # a shaded box per month, as tall as the interval
+        boxes = [p for p in ax.patches if p.get_alpha() == plots.CI_ALPHA]
+        assert [round(b.get_height(), 6) for b in boxes] == [0.1] * len(MONTHS)
     assert "95% CI" in [t.get_text() for t in figure.legends[0].get_texts()]
 
 
@@ -383,7 +399,7 @@ def test_the_dashboard_command_refuses_a_month_absent_from_the_log(
 
 
 
-def test_month_ticks_stay_few_and_name_each_year_even_when_thinned() -> None:
+def test_month_ticks_stay_few_name_each_year_and_always_the_last_month() -> None:
     months = [f"{y}-{m:02d}" for y, m in [(2025, m) for m in range(4, 13)] + [(2026, 1),
                                                                              (2026, 2),
                                                                              (2026, 3)]]
@@ -392,4 +408,119 @@ def test_month_ticks_stay_few_and_name_each_year_even_when_thinned() -> None:
     figure = plots.compliance_by_month(monthly, NAMES, "fr")
     labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
     assert len(labels) <= 8
-    assert labels[0] == "avr.\n2025" and "févr.\n2026" in labels
+    # counted back from the dashboard's month, which is always named
+    assert labels[-1] == "mars" and labels[0] == "mai\n2025" and "janv.\n2026" in labels
+
+
+# -- what a reader sees (issue 12: dashboards and plots seen in a browser) ----------------
+MATH = r"$\notacommand{x}$ P3"  # matplotlib would parse it as mathtext and fail
+
+
+def _every_figure(lang: str = "fr", names: dict[str, str] | None = None) -> list[Figure]:
+    names = names or NAMES
+    monthly = monthly_table({})
+    grid = TargetGrid("retablissement-p3", (8 * 3600.0, 36000.0), (0.8, 0.85), 36000.0, 0.8)
+    cells = pd.DataFrame([{"month": "2026-03", "target": "retablissement-p3", "threshold": t,
+                           "goal": g, "compliance": 0.8, "p_meet": 0.5}
+                          for t in grid.thresholds for g in grid.goals])
+    return [
+        plots.compliance_by_month(monthly, names, lang),
+        plots.compliance_forecast(monthly.assign(ci_low=0.85, ci_high=0.95), names, lang),
+        plots.restoration_times(tickets_table(), names, lang, goals={"retablissement-p3": 0.8}),
+        plots.service_level_by_halfhour(halfhour_levels(calls_table(), "reponse-appels",
+                                                        "2026-03"), 0.85, lang),
+        plots.volumes_by_month(volumes_table(), lang, {"phone": MATH, "email": "$x$"},
+                               ["P1", "P3", "P4"]),
+        targets_report.heat_map(cells, grid, names["retablissement-p3"], lang),
+    ]
+
+
+def test_user_text_in_a_figure_is_never_mathtext() -> None:
+    names = {**NAMES, "retablissement-p3": MATH}
+    for figure in _every_figure(names=names):
+        assert plots.png(figure).startswith(b"\x89PNG")
+    texts = [t.get_text() for t in _every_figure(names=names)[0].findobj(Text)]
+    assert any(MATH in t for t in texts)  # drawn as written
+    builders = [getattr(plots, n) for n in dir(plots)
+                if callable(getattr(plots, n)) and getattr(getattr(plots, n), "__annotations__",
+                                                           {}).get("return") == "Figure"]
+    assert len(builders) >= 5
+    for build in [*builders, targets_report.heat_map]:  # one mechanism, every figure
+        assert getattr(build, "__wrapped__", None) is not None, build.__name__
+
+
+def test_every_axis_label_starts_with_a_capital() -> None:
+    for lang in ("fr", "en"):
+        for figure in _every_figure(lang):
+            for ax in figure.axes:
+                for label in (ax.get_xlabel(), ax.get_ylabel()):
+                    assert not label or label[0].isupper() or label[0] == "P", label
+
+
+def test_a_category_keeps_its_colour_whatever_the_log_holds() -> None:
+    def colours(volumes: pd.DataFrame) -> dict[str, tuple[float, ...]]:
+        figure = plots.volumes_by_month(volumes, "fr", {"phone": "Téléphone", "email": "Courriel"},
+                                        PACK.priority_codes)
+        return {t.get_text(): tuple(h.get_facecolor()) for ax in figure.axes[:2]
+                for h, t in zip(ax.get_legend().legend_handles, ax.get_legend().get_texts(),
+                                strict=True)}
+
+    both = colours(volumes_table())
+    phone_only = colours(volumes_table()[volumes_table()["channel"] != "email"])
+    p3_only = colours(volumes_table()[volumes_table()["priority"].isin(["P3", ""])])
+    assert both["Téléphone"] == phone_only["Téléphone"] != both["Courriel"]
+    assert both["P3"] == p3_only["P3"] != both["P1"]
+    assert plots.category_colours(["", "X"], ["phone"], plots.CHANNEL_COLOURS)[""] == (
+        plots.NO_CATEGORY)
+
+
+def test_the_restoration_axis_shows_the_threshold_and_the_longest_times() -> None:
+    tickets = tickets_table().assign(threshold=3 * 3600.0)
+    tickets.loc[9, "elapsed"] = 400 * 3600.0  # a P1 resolved after 400 h beside its 3 h
+    figure = plots.restoration_times(tickets, NAMES, "fr")
+    (ax,) = [a for a in figure.axes if a.get_visible()]
+    left, right = ax.get_xlim()
+    assert ax.get_xscale() == "log" and left <= 3 / 10 and right >= 400  # 3 h well inside
+    assert ax.get_xlabel().startswith("Heures")  # every panel has its label
+
+
+def test_points_at_0_and_100_percent_show_whole() -> None:
+    monthly = monthly_table({"retablissement-p3": [0.0, 1.0, 0.5]})
+    figure = plots.compliance_by_month(monthly[monthly["target"] == "retablissement-p3"],
+                                       NAMES, "fr")
+    (ax,) = [a for a in figure.axes if a.get_visible()]
+    low, high = ax.get_ylim()
+    assert low < 0 and high > 1
+    assert [t for t in ax.get_yticks() if t < 0 or t > 1] == []
+    assert "objectif" in [t.get_text() for t in figure.legends[0].get_texts()]  # the goal line
+
+
+def test_the_page_says_what_its_dates_are() -> None:
+    page = build_dashboard(measurement(), PACK).html
+    assert "journal du 1er janvier 2026 au 31 mars 2026 (premier et dernier événement)" in page
+    assert "données au" not in page and "Mois incomplet" not in page
+
+
+def test_partial_months_are_flagged_not_shown_as_whole_months() -> None:
+    late = measurement(span=("2026-01-20 10:00", "2026-03-22 16:00"))
+    assert partial_months(late) == {"2026-01": "starts", "2026-03": "ends"}
+    dashboard = build_dashboard(late, PACK)
+    page = dashboard.html
+    assert ("Mois incomplet : le journal s'arrête le 22 mars 2026 ; les chiffres de mars 2026 "
+            "n'en couvrent qu'une partie.") in page
+    assert ("Mois incomplets (points creux, barres hachurées) : janvier 2026 (le journal "
+            "commence le 20 janvier 2026), mars 2026 (le journal s'arrête le 22 mars "
+            "2026).") in page
+    figure = plots.compliance_by_month(late.monthly, NAMES, "fr", partial={"2026-01"})
+    hollow = [c for ax in figure.axes for c in ax.collections
+              if isinstance(c, PathCollection) and len(c.get_offsets())
+              and np.allclose(c.get_facecolor()[0][:3], 1.0)]
+    assert hollow and all(c.get_offsets()[0][0] == 0 for c in hollow)  # January only
+    whole = measurement(span=("2026-01-02 08:00", "2026-03-30 17:00"))  # a few days' margin
+    assert partial_months(whole) == {}
+
+
+def test_the_heat_map_says_what_its_frame_means() -> None:
+    figure = _every_figure()[-1]
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert legend == [f"case encadrée : niveau actuel de la cible (10{NNBSP}h, 80{NNBSP}%)"]
