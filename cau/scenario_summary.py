@@ -135,7 +135,7 @@ def summarise_scenario(scenario: Scenario, pack: RulePack, lang: str) -> str:
     level_one = scenario.level_one
     _, start, _ = horizon_bounds(scenario, pack.zone)
     end = start + 7 * 86400.0  # a typical week: the shifts as declared, holidays aside
-    agents = level_one.staffing.steps(start, end, pack.zone).half_hourly(start, end)["agents"]
+    agents = level_one.staffing.steps(start, end, pack.zone).half_hourly(start, end)
     desk = [
         "  " + message("scenario_level_one", lang, group=", ".join(level_one.groups),
                        peak=number(agents.max(), lang), hours=number(agents.sum() / 2, lang),
@@ -166,7 +166,7 @@ def summarise_scenario(scenario: Scenario, pack: RulePack, lang: str) -> str:
 
 def _agent_group(group: AgentGroup, start: float, end: float, zone: str, lang: str) -> str:
     """A level-1 group: its agents over a typical week, skills, e-mails, shift-end policy."""
-    agents = group.staffing.steps(start, end, zone).half_hourly(start, end)["agents"]
+    agents = group.staffing.steps(start, end, zone).half_hourly(start, end)
     return message("scenario_agent_group", lang, name=group.name,
                    peak=number(agents.max(), lang), hours=number(agents.sum() / 2, lang),
                    skills=", ".join(group.skills),

@@ -20,6 +20,7 @@ from .calls import CALL_EVENTS, OUTCOMES, CallTimelines, judge_calls, read_calls
 from .coded import Labels
 from .eventlog import EventLog
 from .grouped import EventCodes
+from .localtime import half_hour_of_week
 from .months import MonthGrid
 from .outputs import csv_text, write_files
 from .pack import AnswerTimeTarget, FirstContactTarget, RulePack
@@ -208,16 +209,8 @@ def _judge_calls(
     return JudgedCalls(
         ids=calls.ids, id_labels=calls.id_labels, queued=calls.queued, wait=wait,
         outcome=outcome, month=month, months=tuple(grid.labels),
-        halfhour=_halfhour_of_week(calls.queued, grid.zone), targets=judged,
+        halfhour=half_hour_of_week(calls.queued, grid.zone), targets=judged,
     ), counts
-
-
-def _halfhour_of_week(t: np.ndarray, zone: str) -> np.ndarray:
-    """Half-hour of the local week of each instant (Monday 00:00 = 0 … 335)."""
-    local = pd.DatetimeIndex(pd.to_datetime(t, unit="s", utc=True)).tz_convert(zone)
-    day, hour, minute = (local.day_of_week.to_numpy(), local.hour.to_numpy(),
-                         local.minute.to_numpy())
-    return (day * 48 + hour * 2 + minute // 30).astype(np.int64)
 
 
 def _judge_first_contact(

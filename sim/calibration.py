@@ -23,7 +23,8 @@ import pandas as pd
 from rules.errors import DataError
 from rules.eventlog import EventLog
 from rules.grouped import EventCodes
-from rules.measure import _halfhour_of_week, measure
+from rules.localtime import half_hour_of_week
+from rules.measure import measure
 from rules.pack import ResolutionTarget, RulePack
 from rules.tickets import TicketTimelines, read_tickets
 
@@ -133,7 +134,7 @@ def calibrate(log: EventLog, pack: RulePack, source: str = "") -> Calibration:
 
 def arrival_profile(opened: np.ndarray, zone: str) -> ArrivalProfile:
     """The weekly profile of instants ``opened`` (epoch seconds) in ``zone``'s local time."""
-    slot = _halfhour_of_week(np.asarray(opened, dtype=np.float64), zone)
+    slot = half_hour_of_week(np.asarray(opened, dtype=np.float64), zone)
     counts = np.bincount(slot, minlength=HALF_HOURS_PER_WEEK).reshape(7, 48).astype(float)
     total = counts.sum()
     local = pd.to_datetime(np.asarray(opened), unit="s", utc=True).tz_convert(zone)

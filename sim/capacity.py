@@ -24,10 +24,11 @@ from typing import Any
 
 import numpy as np
 
+from rules.localtime import half_hour_of_week
 from rules.months import MonthGrid
 from rules.pack import AnswerTimeTarget, RulePack
 
-from .demand import HALF_HOUR, half_hour_of_week, horizon_bounds, priority_shares, rate_grid
+from .demand import HALF_HOUR, horizon_bounds, priority_shares, rate_grid
 from .erlang import ErlangC, agents_needed
 from .scenario import (
     HALF_HOURS_PER_WEEK,
@@ -176,7 +177,7 @@ class OfferedLoad:
         steps = level_one.staffing.steps(begin, end, zone,
                                          pack.calendar(level_one.calendar).is_business_day)
         agents = steps.half_hourly(float(starts[0]), float(starts[-1]) + HALF_HOUR)
-        return cls(starts, calls, erlangs, email, agents["agents"].to_numpy()[:len(starts)],
+        return cls(starts, calls, erlangs, email, agents[:len(starts)],
                    contacts, MonthGrid(zone, start, end - 1.0))
 
 

@@ -247,7 +247,7 @@ class ContactCentreRun:
         return pd.DataFrame(
             {
                 "time": edges[:-1],
-                "agents_on_duty": self.staffing.half_hourly(self.start, self.end, step)["agents"],
+                "agents_on_duty": self.staffing.half_hourly(self.start, self.end, step),
                 "agents_busy": busy,
                 "queue_length": queue,
             }
@@ -260,7 +260,7 @@ class ContactCentreRun:
             pd.DataFrame({
                 "time": edges[:-1],
                 "group": name,
-                "agents_on_duty": staffing.half_hourly(self.start, self.end, step)["agents"],
+                "agents_on_duty": staffing.half_hourly(self.start, self.end, step),
                 "agents_busy": self._busy(edges, g),
             })
             for g, (name, staffing) in enumerate(zip(self.groups, self.group_staffing,

@@ -15,14 +15,14 @@ import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from rules.calendar import BusinessCalendar
 from rules.errors import DataError
+from rules.localtime import half_hour_of_week, local_instant
 from rules.months import MonthGrid
 from rules.pack import RulePack
 
@@ -69,21 +69,9 @@ def horizon_bounds(scenario: Scenario, zone: str) -> tuple[float, float, float]:
 
     def midnight(days: int) -> float:
         day = horizon.start + timedelta(days=days)
-        return _epoch(pd.Timestamp(day).tz_localize(zone))
+        return local_instant(datetime.combine(day, time()), zone).timestamp()
 
     return midnight(-horizon.warmup_days), midnight(0), midnight(horizon.days)
-
-
-def _epoch(stamp: pd.Timestamp) -> float:
-    return float(stamp.timestamp())
-
-
-def half_hour_of_week(starts: np.ndarray, zone: str) -> np.ndarray:
-    """Index 0…335 of each instant's local half-hour of the week (Monday 00:00 = 0)."""
-    local = pd.DatetimeIndex(pd.to_datetime(starts, unit="s", utc=True)).tz_convert(zone)
-    return np.asarray(
-        local.day_of_week * 48 + local.hour * 2 + local.minute // 30, dtype=np.int64
-    )
 
 
 def open_share(calendar: BusinessCalendar, starts: np.ndarray) -> np.ndarray:
@@ -199,6 +187,8 @@ def draw_priorities(
     independently per field and classified by the pack (each distinct combination once)."""
     if mix.priorities or n == 0:
         return _pick(rng, mix.priorities, n) if n else np.zeros(0, dtype=object)
+    import pandas as pd  # classifying frames; loading a scenario needs no pandas
+
     fields = list(mix.attributes)
     drawn = pd.DataFrame({f: _pick(rng, mix.attributes[f], n) for f in fields})
     combos = drawn.drop_duplicates(ignore_index=True)
@@ -216,15 +206,13 @@ def priority_shares(mix: IncidentMix, pack: RulePack) -> dict[str, float]:
         total = sum(mix.priorities.values())
         return {code: share / total for code, share in mix.priorities.items()}
     fields = list(mix.attributes)
-    combos = list(itertools.product(*(mix.attributes[f].items() for f in fields)))
-    frame = pd.DataFrame({
-        f: np.array([combo[i][0] for combo in combos], dtype=object)
-        for i, f in enumerate(fields)
-    })
-    weights = [math.prod(share for _, share in combo) for combo in combos]
-    codes = pack.classify_frame(frame).to_numpy(dtype=object)
-    shares = pd.Series(weights).groupby(codes).sum()
-    return {str(code): float(share) / sum(weights) for code, share in shares.items()}
+    shares: dict[str, float] = {}
+    weights = []
+    for combo in itertools.product(*(mix.attributes[f].items() for f in fields)):
+        code = pack.classify({f: value for f, (value, _) in zip(fields, combo, strict=True)})
+        weights.append(math.prod(share for _, share in combo))
+        shares[code] = shares.get(code, 0.0) + weights[-1]
+    return {code: share / sum(weights) for code, share in sorted(shares.items())}
 
 
 def _surges(

@@ -23,7 +23,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import integrate, special
 
 from rules.errors import DataError
 
@@ -100,6 +99,8 @@ def _log_lower_gamma(a: float, z: float) -> float:
     as when patience is very long); there the series γ(a,z) = z^a e^-z Σ z^k / (a(a+1)…(a+k))
     converges geometrically and is summed in logs.
     """
+    from scipy import special  # here: loading a scenario (Erlang C checks) needs no scipy
+
     if z <= 0.0:
         return -math.inf
     regularised = float(special.gammainc(a, z))
@@ -196,6 +197,8 @@ class ErlangA:
         """Average speed of answer: the mean wait of the callers who are answered."""
         # With s = y e^{-θv}: E[W; answered] = P(W>0)/γ(x,y) ∫_0^y ln(y/s)/θ (s/y) s^{x-1} e^-s ds,
         # a finite integral whose mass sits near min(x, y); far below it is negligible.
+        from scipy import integrate
+
         x, y = self._x, self._y
         log_norm = _log_lower_gamma(x, y) + math.log(y)
         peak = min(x, y)

@@ -16,11 +16,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pandas as pd
-
 from rules.document import Document, Node
 from rules.errors import CauError, DataError, InputFileError, ValidationError
 from rules.loader import PACK_KEYS, load_rule_pack
+from rules.localtime import local_instant
 from rules.pack import RulePack
 
 from .capacity import capacity_warnings
@@ -455,10 +454,10 @@ def _outage(node: Node, pack: RulePack, zone: str) -> Outage | None:
 
 
 def _instant(value: Any, zone: str) -> datetime:
-    stamp = pd.Timestamp(str(value))
-    if stamp.tzinfo is None:
-        stamp = stamp.tz_localize(zone)
-    return stamp.to_pydatetime()
+    """An ISO 8601 instant (YAML may have read it as a datetime already); local time of
+    ``zone`` when it gives no offset."""
+    stamp = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return stamp if stamp.tzinfo is not None else local_instant(stamp, zone)
 
 
 def _escalation(node: Node, pack: RulePack) -> Escalation | None:

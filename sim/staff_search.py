@@ -16,10 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from rules.errors import DataError
+from rules.localtime import half_hour_of_week
 from rules.pack import AnswerTimeTarget, RulePack
 
 from .capacity import OfferedLoad
-from .demand import HALF_HOUR, half_hour_of_week
+from .demand import HALF_HOUR
 from .erlang import agents_needed
 from .scenario import HALF_HOURS_PER_WEEK, Scenario
 from .staffing import DAY_NAMES

@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import pandas as pd
 
 from rules.document import Node
 from rules.errors import DataError
@@ -80,15 +79,16 @@ class StaffingSteps:
         k = np.searchsorted(self.times, np.asarray(t, dtype=float), side="right") - 1
         return np.where(k >= 0, self.agents[np.maximum(k, 0)], 0)
 
-    def half_hourly(self, start: float, end: float, step: float = 1800.0) -> pd.DataFrame:
-        """Time-averaged agents on duty per bin of ``step`` seconds from ``start`` (the
-        last bin may end after ``end``): ``time``, ``agents``."""
+    def half_hourly(self, start: float, end: float, step: float = 1800.0) -> np.ndarray:
+        """Time-averaged agents on duty in each bin of ``step`` seconds from ``start``
+        (bin ``k`` starts at ``start + k * step``; the last may end after ``end``)."""
         edges = start + step * np.arange(math.ceil((end - start) / step) + 1)
         cuts = np.union1d(edges, self.times[(self.times > start) & (self.times < end)])
         level = self.at(cuts[:-1]) * np.diff(cuts)
         area = np.concatenate(([0.0], np.cumsum(level)))
         at_edges = np.interp(edges, cuts, area)
-        return pd.DataFrame({"time": edges[:-1], "agents": np.diff(at_edges) / step})
+        averaged: np.ndarray = np.diff(at_edges) / step
+        return averaged
 
 
 @dataclass(frozen=True)

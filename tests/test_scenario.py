@@ -133,7 +133,7 @@ def _staffing(text: str) -> tuple[Staffing | None, list[str]]:
 
 def _on_duty(staffing: Staffing | None) -> np.ndarray:
     assert staffing is not None
-    return staffing.steps(*WEEK).half_hourly(*WEEK)["agents"].to_numpy()
+    return staffing.steps(*WEEK).half_hourly(*WEEK)
 
 
 def _clock(slot: int) -> str:

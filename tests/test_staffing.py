@@ -54,10 +54,8 @@ def test_a_closed_day_has_nobody() -> None:
 
 def test_half_hourly_table_is_the_time_average() -> None:
     steps = StaffingSteps(np.array([0.0, 900.0, 3600.0]), np.array([2, 4, 0]))
-    table = steps.half_hourly(0.0, 5400.0)
-    assert table["agents"].tolist() == [3.0, 4.0, 0.0]
-    assert table["time"].tolist() == [0.0, 1800.0, 3600.0]
-    assert steps.half_hourly(0.0, 4500.0)["agents"].tolist() == [3.0, 4.0, 0.0]  # partial bin
+    assert steps.half_hourly(0.0, 5400.0).tolist() == [3.0, 4.0, 0.0]
+    assert steps.half_hourly(0.0, 4500.0).tolist() == [3.0, 4.0, 0.0]  # partial bin
 
 
 def test_a_shift_past_midnight_starts_the_evening_before() -> None:

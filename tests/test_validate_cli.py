@@ -126,19 +126,21 @@ def test_a_misspelt_pack_name_gets_a_suggestion(capsys: pytest.CaptureFixture[st
     assert status == 2 and 'Did you mean "cspq-cau"?' in err
 
 
-def test_help_and_validating_a_pack_import_neither_pandas_nor_the_simulator():
-    """Start-up: `cau --help` imports no command; `cau validate PACK` no pandas, scipy,
-    matplotlib or simulator (benchmarks/bench_end_to_end.py times them)."""
+def test_help_and_validate_import_neither_pandas_nor_scipy_nor_the_simulator():
+    """Start-up: `cau --help` imports no command; `cau validate` imports no pandas, scipy,
+    matplotlib, pyarrow or simulation model, for a pack or for a scenario (whose capacity
+    checks need only numpy and Erlang C); benchmarks/bench_end_to_end.py times them."""
     import subprocess
     import sys
 
     probe = (
         "import sys\nfrom cau.cli import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pandas', 'scipy', 'matplotlib', 'sim.model', 'cau.cmd_simulate')"
-        " if m in sys.modules]\nprint('HEAVY', heavy)"
+        "heavy = [m for m in ('pandas', 'scipy', 'matplotlib', 'pyarrow', 'simpy', 'sim.model',"
+        " 'cau.cmd_simulate') if m in sys.modules]\nprint('HEAVY', heavy)"
     )
-    for argv in (["--help"], ["validate", "rules/cspq-cau.yaml"]):
+    for argv in (["--help"], ["validate", "rules/cspq-cau.yaml"],
+                 ["validate", "scenarios/cspq-baseline.yaml"]):
         out = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True,
                              text=True, check=True).stdout
         assert "HEAVY []" in out, (argv, out[-300:])
