@@ -83,7 +83,9 @@ class StaffingSteps:
         """Time-averaged agents on duty in each bin of ``step`` seconds from ``start``
         (bin ``k`` starts at ``start + k * step``; the last may end after ``end``)."""
         edges = start + step * np.arange(math.ceil((end - start) / step) + 1)
-        cuts = np.union1d(edges, self.times[(self.times > start) & (self.times < end)])
+        cuts = np.sort(np.concatenate((edges, self.times[(self.times > start)
+                                                         & (self.times < end)])))
+        cuts = cuts[np.diff(cuts, prepend=-np.inf) > 0]  # np.union1d, without numpy.ma
         level = self.at(cuts[:-1]) * np.diff(cuts)
         area = np.concatenate(([0.0], np.cumsum(level)))
         at_edges = np.interp(edges, cuts, area)
