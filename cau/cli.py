@@ -75,6 +75,9 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    for name in ("stdout", "stderr"):  # started with it closed (cau … >&-): text goes nowhere
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (for the whole run)
     parser = build_parser(_command_first(argv))
     args = parser.parse_args(argv)
     try:

@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
         figures = {
             "compliance": plots.compliance_forecast(result.forecast.compliance, names, lang),
             "service_level_by_halfhour": plots.service_level_by_halfhour(
-                result.forecast.halfhours, answer[0].goal if answer else None, lang
+                result.forecast.halfhours, answer[0].goal if answer else None, lang,
+                names[answer[0].id] if answer else None,  # the first: a pack may have several
             ),
         }
         forecast_report.write_report(args.out, result.forecast, meta, figures)

@@ -370,7 +370,7 @@ def _halfhours(measurement: Measurement, pack: RulePack, month: str, lang: str
     levels = halfhour_levels(measurement.calls, target.id, month)
     if not levels["counted"].sum():
         return i18n.message("dash_no_calls_counted", lang, month=month_name(month, lang))
-    return plots.service_level_by_halfhour(levels, target.goal, lang)
+    return plots.service_level_by_halfhour(levels, target.goal, lang, target.name.get(lang))
 
 
 def _volumes(measurement: Measurement, pack: RulePack, month: str, lang: str,

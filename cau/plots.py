@@ -279,13 +279,14 @@ def restoration_times(
 
 @literal_text
 def service_level_by_halfhour(
-    halfhours: pd.DataFrame, goal: float | None, lang: str = "fr"
+    halfhours: pd.DataFrame, goal: float | None, lang: str = "fr", target: str | None = None
 ) -> Figure:
     """One panel per weekday with calls: answer-time service level per half-hour.
 
     ``halfhours`` has ``halfhour`` (0…335, Monday 00:00 = 0) and ``service_level``
     (NaN where no call counted), with ``ci_low``/``ci_high`` shaded when present (a
-    forecast's). Only the hours in which some day has a value are shown.
+    forecast's). Only the hours in which some day has a value are shown. ``target`` (the
+    answer-time target's name) is said under the title: a pack may have several.
     """
     frame = halfhours.dropna(subset=["service_level"])
     day = frame["halfhour"].to_numpy(dtype=int) // 48
@@ -330,7 +331,8 @@ def service_level_by_halfhour(
     if handles:
         figure.legend(handles=handles, loc="outside lower center", ncol=len(handles),
                       frameon=False)
-    figure.suptitle(i18n.message("plot_halfhour_title", lang), fontsize=12)
+    title = i18n.message("plot_halfhour_title", lang)
+    figure.suptitle(title if target is None else f"{title}\n{target}", fontsize=12)
     return figure
 
 

@@ -206,3 +206,18 @@ def test_a_second_run_into_the_same_store_is_told_to_wait(
         assert main(argv) == 2
     err = capsys.readouterr().err
     assert "another run is using this results store now" in err and "Traceback" not in err
+
+
+def test_a_command_started_with_stdout_closed_writes_its_files(files: Path,
+                                                               tmp_path: Path) -> None:
+    """``cau … >&-``: Python has no stdout at all; the report goes nowhere, the files
+    are written, the status is the command's."""
+    fragment = tmp_path / "fragment.yaml"
+    done = subprocess.run(
+        [sys.executable, "-m", "cau.cli", *(w.replace("{dir}", str(files)) for w in CALIBRATE),
+         "--out", str(fragment)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, timeout=300, check=False,
+        preexec_fn=lambda: os.close(1),  # stdout closed before cau starts
+    )
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr.decode()
+    assert fragment.stat().st_size > 0
