@@ -284,7 +284,8 @@ def atomic_files(paths: Iterable[str | Path]) -> Iterator[list[Path]]:
                 raise InputFileError(f"{targets[0]}: cannot be written ({exc})") from None
             raise InputFileError(
                 f"{targets[0].parent}: cannot be written ({exc}); none of "
-                f"{', '.join(t.name for t in targets)} was changed"
+                f"{', '.join(t.name for t in targets)} was changed: make room for them (the "
+                "old and the new side by side), then run the command again"
             ) from None
         raise
 
