@@ -34,7 +34,7 @@ PREFIX = "replications"  # of the store's name in --out
 
 
 def run(args: argparse.Namespace) -> int:
-    scenario, pack = load_scenario(args.scenario)
+    scenario, pack = load_scenario(args.scenario, args.allow)
     run_hash = replication_options.run_fingerprint(scenario, pack)
     replication_options.prepare_run(args, scenario, run_hash, PREFIX,
                                     forecast_report.file_names())

@@ -73,11 +73,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--out", metavar="FILE.yaml",
                         help="write a scenario overlay with the needed staffing table")
     options.add_lang(parser, "the output")
+    options.add_allow(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    scenario, pack = load_scenario(args.scenario)
+    scenario, pack = load_scenario(args.scenario, args.allow)
     if args.out is not None:  # after loading: the scenario's files are known inputs then
         outputs.claim(args.out, "yaml", "--out")
     plan = staff_plan(scenario, pack)

@@ -124,7 +124,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    scenario, pack = load_scenario(args.scenario)
+    scenario, pack = load_scenario(args.scenario, args.allow)
     grids: list[TargetGrid] = [
         target_grid(pack, group.key, group.thresholds, group.goals) for group in args.groups
     ]

@@ -35,6 +35,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE",
                         help="rule-pack or scenario YAML files")
     options.add_lang(parser, "the summaries and warnings")
+    options.add_allow(parser)
     parser.set_defaults(func=run)
 
 
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
 
                 from .scenario_summary import summarise_scenario
 
-                scenario, pack = load_scenario(file)
+                scenario, pack = load_scenario(file, args.allow)
                 summary = summarise_scenario(scenario, pack, args.lang)
             else:
                 pack = load_rule_pack(file)

@@ -49,6 +49,15 @@ def add_rules(parser: argparse.ArgumentParser, *, required: bool = True,
     parser.add_argument("--rules", required=required, metavar="PACK", help=help)
 
 
+def add_allow(parser: argparse.ArgumentParser) -> None:
+    """``--allow DIR``: a further folder whose files a scenario may name (``extends``,
+    ``rule_pack``) besides its own folder and the working directory."""
+    parser.add_argument("--allow", action="append", default=[], metavar="DIR",
+                        help="let scenarios read files from DIR too (extends, rule_pack); "
+                        "by default only their own folder, the working directory and the "
+                        "shipped packs (may be repeated)")
+
+
 def add_as_of(parser: argparse.ArgumentParser) -> None:
     """``--as-of INSTANT``: when open tickets are judged (read by :func:`as_of`)."""
     parser.add_argument("--as-of", metavar="INSTANT",

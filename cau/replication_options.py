@@ -52,6 +52,7 @@ i18n.register(
 def add_run_options(parser: argparse.ArgumentParser, outputs: str) -> None:
     """SCENARIO, --replications, --seed, --workers, --out, --store, Dask, --lang, --quiet."""
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    options.add_allow(parser)
     parser.add_argument(
         "--replications",
         "-n",

@@ -10,23 +10,43 @@ from __future__ import annotations
 
 import builtins
 import difflib
+import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 
-from .errors import InputFileError, Problem, ValidationError
+from .errors import Problem, ValidationError
+from .inputs import YAML_LIMIT, read_text
 from .outputs import note_input
 from .units import DURATION_EXAMPLE, PERCENT_EXAMPLE, parse_duration, parse_percent
 
 T = TypeVar("T")
 _MISSING = object()
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Unreadable:
+    """The value of a scalar YAML could not make (its problem is already recorded, so
+    :class:`Node` accessors record nothing more about it)."""
+
+    def __repr__(self) -> str:
+        return "<unreadable>"
+
+
+UNREADABLE = _Unreadable()
+# Limits on what a small file may ask for: values made by expanding aliases (a "billion
+# laughs" file of 500 bytes asks for 10^9), and levels of nesting.
+MAX_ALIAS_VALUES = 10_000
+MAX_DEPTH = 64
 
 
 def close_match(word: str, choices: Any) -> str | None:
-    """The choice closest to a misspelt ``word``, or None when none is close."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    """The choice closest to a misspelt ``word``, or None when none is close (a word is
+    never its own suggestion)."""
+    others = [str(c) for c in choices if str(c) != str(word)]
+    close = difflib.get_close_matches(str(word), others, n=1, cutoff=0.6)
     return close[0] if close else None
 
 
@@ -43,7 +63,7 @@ KEY = _KeyMark()
 
 def did_you_mean(word: str, choices: Any) -> str | None:
     """A "did you mean" sentence for a misspelt key or name, or None."""
-    names = [str(c) for c in choices]
+    names = [str(c) for c in choices if str(c) != str(word)]
     close = close_match(word, names)
     if close is not None:
         return f'Did you mean "{close}"?'
@@ -66,6 +86,9 @@ class Document:
         # The file a value came from when it is not this one (a base scenario it extends).
         self.files: dict[tuple[Any, ...], str] = {}
         self._scalars = yaml.SafeLoader("")  # only its safe scalar constructors are used
+        self._building: set[int] = set()  # nodes being built: an alias back to one is a cycle
+        self._seen: set[int] = set()  # nodes built once: building one again expands an alias
+        self._expanded = 0  # values built by expanding aliases
         try:
             root = yaml.compose(text, Loader=_LOADER)
         except yaml.YAMLError as exc:
@@ -83,42 +106,115 @@ class Document:
                     )
                 ]
             ) from None
+        except RecursionError:
+            raise ValidationError([Problem(name, "", f"at most {MAX_DEPTH} levels of nesting",
+                                           "deeper nesting")]) from None
         self.data = self._build(root, ()) if root is not None else None
 
     @classmethod
     def from_path(cls, path: str | Path) -> Document:
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputFileError(f"{path}: no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputFileError(f"{path}: cannot be read ({exc})") from None
-        note_input(path)
+        """The document of a YAML file: a regular file of at most
+        :data:`rules.inputs.YAML_LIMIT` bytes, UTF-8 (noted as an input, which no output
+        may replace)."""
+        text = read_text(path, YAML_LIMIT)
+        note_input(Path(path))
         return cls(str(path), text)
 
     def _build(self, node: yaml.Node, path: tuple[Any, ...]) -> Any:
+        """The Python value of ``node``, every position recorded. Aliases are expanded
+        within limits: no alias inside itself, at most :data:`MAX_ALIAS_VALUES` values
+        made by aliases in all (a few lines can otherwise ask for billions), at most
+        :data:`MAX_DEPTH` levels; keys are plain scalars; merge keys (``<<: *base``) merge
+        a mapping (or a list of them) under the mapping's own keys."""
         self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if id(node) in self._building:
+            self.problems.append(self._problem(path, "an alias that does not contain itself",
+                                               "an alias inside its own anchor", node))
+            return None
+        if len(path) > MAX_DEPTH:
+            self.problems.append(self._problem(path, f"at most {MAX_DEPTH} levels of nesting",
+                                               "deeper nesting", node))
+            return None
+        if id(node) in self._seen:
+            self._expanded += 1
+            if self._expanded > MAX_ALIAS_VALUES:
+                if self._expanded == MAX_ALIAS_VALUES + 1:
+                    self.problems.append(self._problem(
+                        path, f"aliases that expand to at most {MAX_ALIAS_VALUES:,} values",
+                        "more", node))
+                return None
+        self._seen.add(id(node))
         if node.tag not in yaml.SafeLoader.yaml_constructors:
             self.problems.append(
                 self._problem(path, "plain YAML data", f"the tag {node.tag}", node)
             )
             return None
-        if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self._scalars.construct_object(key_node, deep=True)
-                if key in result:
-                    self.problems.append(
-                        self._problem((*path, key), "each key once", f'"{key}" twice', key_node)
-                    )
-                mark = key_node.start_mark
-                self.positions[(*path, key, KEY)] = (mark.line + 1, mark.column + 1)
-                result[key] = self._build(value_node, (*path, key))
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self._build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._scalars.construct_object(node, deep=True)
+        self._building.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
+            if isinstance(node, yaml.SequenceNode):
+                return [self._build(item, (*path, i)) for i, item in enumerate(node.value)]
+            return self._scalar(node, path)
+        finally:
+            self._building.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple[Any, ...]) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        own: set[Any] = set()
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                self._merge(value_node, path, result, own)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+                self.problems.append(self._problem(path, "keys that are names or numbers",
+                                                   f"{kind} as a key", key_node))
+                continue
+            key = self._scalar(key_node, path, _MISSING)
+            if key is _MISSING:
+                continue  # unreadable (recorded)
+            if key in own:
+                self.problems.append(
+                    self._problem((*path, key), "each key once", f'"{key}" twice', key_node)
+                )
+            own.add(key)
+            mark = key_node.start_mark
+            self.positions[(*path, key, KEY)] = (mark.line + 1, mark.column + 1)
+            result[key] = self._build(value_node, (*path, key))
+        return result
+
+    def _merge(self, node: yaml.Node, path: tuple[Any, ...], result: dict[Any, Any],
+               own: set[Any]) -> None:
+        """``<<: *base`` or ``<<: [*a, *b]``: the keys of those mappings that the mapping
+        does not set itself (the first listed wins)."""
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        if not all(isinstance(s, yaml.MappingNode) for s in sources):
+            self.problems.append(self._problem(path, "a mapping (or a list of mappings) "
+                                               "to merge after <<", "something else", node))
+            return
+        here = self.positions[path]
+        for source in sources:
+            merged = self._build(source, path)
+            for key, value in (merged or {}).items():
+                if key not in own and key not in result:
+                    result[key] = value
+        self.positions[path] = here
+
+    def _scalar(self, node: yaml.Node, path: tuple[Any, ...], unread: Any = UNREADABLE
+                ) -> Any:
+        """The value of a scalar node; ``unread`` (after recording a problem) when YAML
+        cannot make one (a 5,000-digit integer, a 30 February)."""
+        try:
+            return self._scalars.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError) as exc:
+            text = str(node.value)
+            shown = f'"{text[:40]}…" ({len(text):,} characters)' if len(text) > 40 else (
+                f'"{text}"')
+            reason = str(getattr(exc, "problem", None) or exc).split(";")[0]
+            self.problems.append(self._problem(path, "a value YAML can read",
+                                               f"{shown}: {reason}", node))
+            return unread
 
     def _problem(
         self, path: tuple[Any, ...], expected: str, found: str, node: yaml.Node
@@ -183,6 +279,20 @@ def describe(value: Any) -> str:
     return repr(value) if not isinstance(value, str) else f'"{value}"'
 
 
+def kind_of(value: Any) -> str:
+    """What a value is, without its content: how a whole file of the wrong kind is
+    described (its text is never quoted: it may be anything, /etc/shadow included)."""
+    if value is None:
+        return "nothing (an empty file)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"a text of {len(value):,} characters, not a YAML mapping"
+    return f"a single {type(value).__name__}, not a YAML mapping"
+
+
 class Node:
     """A located value of a :class:`Document`, with checked accessors.
 
@@ -203,6 +313,8 @@ class Node:
     def report(
         self, expected: str, found: str | None = None, suggestion: str | None = None
     ) -> None:
+        if self.value is UNREADABLE:
+            return  # said already, where YAML could not read it
         shown = found if found is not None else describe(self.value)
         self.doc.report(self.path, expected, shown, suggestion)
 
@@ -212,7 +324,8 @@ class Node:
     ) -> builtins.bool:
         """Check this is a mapping with the required keys and no unknown key."""
         if not isinstance(self.value, dict):
-            self.report("a mapping with keys " + ", ".join(required + optional))
+            self.report("a mapping with keys " + ", ".join(required + optional),
+                        None if self.path else kind_of(self.value))
             return False
         allowed = required + optional
         for key in self.value:
@@ -297,12 +410,13 @@ class Node:
             bounds = f" of at least {low}"
         elif high is not None:
             bounds = f" of at most {high}"
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or (integer and not float(value).is_integer())
-        ):
-            self.report(kind + bounds)
+        try:
+            finite = not isinstance(value, bool) and math.isfinite(value)
+        except (TypeError, OverflowError):  # not a number, or an integer beyond any float
+            finite = False
+        if not finite or (integer and not float(value).is_integer()):
+            self.report(kind + bounds, "a number too large" if isinstance(
+                value, int) and not isinstance(value, bool) else None)
             return None
         if (low is not None and value < low) or (high is not None and value > high):
             self.report(kind + bounds)

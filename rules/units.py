@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "min": 60, "m": 60, "s": 1}
@@ -27,6 +28,8 @@ def parse_duration(text: object) -> float:
         pos, seen = match.end(), True
     if not seen:
         raise ValueError("empty duration")
+    if not math.isfinite(total):
+        raise ValueError(f"{text!r} is too long a duration")
     return total
 
 

@@ -10,7 +10,7 @@ reasons and resolver groups.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -18,14 +18,14 @@ from typing import Any, TypeVar
 
 from rules.document import Document, Node
 from rules.errors import CauError, DataError, InputFileError, ValidationError
-from rules.loader import PACK_KEYS, load_rule_pack
+from rules.loader import PACK_KEYS, PACKAGE_DIR, load_rule_pack
 from rules.localtime import local_instant
 from rules.pack import RulePack
 
 from .capacity import capacity_warnings
 from .distributions import Distribution, parse_distribution
 from .level_one_loader import check_routing, read_level_one
-from .overlay import SCENARIO_KEYS, read_layers
+from .overlay import SCENARIO_KEYS, outside, read_layers, reading_roots, roots_text
 from .policies import HAND_BACK, SHIFT_END_POLICIES
 from .profiles import parse_profile
 from .scenario import (
@@ -56,17 +56,24 @@ _TOP_OPTIONAL = ("targets", "description")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-def load_scenario(path: str | Path) -> tuple[Scenario, RulePack]:
+def load_scenario(path: str | Path, allow: Sequence[str | Path] = ()
+                  ) -> tuple[Scenario, RulePack]:
     """Load a scenario file (merged over the files it ``extends``, :mod:`sim.overlay`) and
-    the rule pack it names (with its target overrides applied). Raises
-    :class:`ValidationError` listing every problem, each in the file it came from."""
-    doc, bases = read_layers(path)
-    scenario, pack = read_scenario(doc)
+    the rule pack it names (with its target overrides applied). The files it names are
+    read only inside :func:`sim.overlay.reading_roots` (``allow``: more folders) or among
+    the shipped packs. Raises :class:`ValidationError` listing every problem, each in the
+    file it came from."""
+    roots = reading_roots(path, allow)
+    doc, bases = read_layers(path, roots)
+    scenario, pack = read_scenario(doc, roots)
     return replace(scenario, bases=bases), pack
 
 
-def read_scenario(doc: Document) -> tuple[Scenario, RulePack]:
-    """Build the scenario from a parsed document; raise every problem found, at once."""
+def read_scenario(doc: Document, roots: Sequence[Path] | None = None
+                  ) -> tuple[Scenario, RulePack]:
+    """Build the scenario from a parsed document; raise every problem found, at once.
+    ``roots``: the folders its rule pack may be read from (default: the document's
+    :func:`sim.overlay.reading_roots`)."""
     root = doc.root()
     keys = set(root.value) if isinstance(root.value, dict) else set()
     if keys & PACK_KEYS and not keys & SCENARIO_KEYS:  # one line, not a problem per key
@@ -77,7 +84,7 @@ def read_scenario(doc: Document) -> tuple[Scenario, RulePack]:
     if root["version"].number(integer=True) not in (None, VERSION):
         root["version"].report(f"version {VERSION}")
     name = root["name"].str() or ""
-    pack = _pack(root, doc)
+    pack = _pack(root, doc, reading_roots(doc.name) if roots is None else roots)
     if pack is None:  # nothing can be checked against an unreadable pack (a recorded problem)
         raise ValidationError(doc.problems)
     horizon = _horizon(root["horizon"], pack)
@@ -187,14 +194,20 @@ def _all(values: Mapping[Any, T | None]) -> dict[Any, T] | None:
 
 
 # -- sections -----------------------------------------------------------------------------
-def _pack(root: Node, doc: Document) -> RulePack | None:
+def _pack(root: Node, doc: Document, roots: Sequence[Path]) -> RulePack | None:
     node = root["rule_pack"]
     ref = node.str()
     if ref is None:
         return None
     candidate = Path(doc.file_of(node.path)).parent / ref
+    is_path = candidate.exists() or bool(Path(ref).suffix) or len(Path(ref).parts) > 1
+    if is_path and outside(candidate, (*roots, PACKAGE_DIR)):
+        node.report("a rule pack inside the folders a scenario may read: "
+                    + roots_text(roots) + ", or a shipped pack's name", f'"{ref}", outside them',
+                    "Copy the pack beside the scenario, or allow its folder with --allow DIR.")
+        return None
     try:
-        pack = load_rule_pack(candidate if candidate.exists() else ref)
+        pack = load_rule_pack(candidate if is_path else ref)
     except ValidationError as exc:
         node.report("a valid rule pack", f'"{ref}" with {len(exc.problems)} problem(s)')
         doc.problems.extend(exc.problems)
