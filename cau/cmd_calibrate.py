@@ -27,9 +27,10 @@ from .formats import DASH, duration, number, percent, text_table
 i18n.register(
     {
         "cal_title": {
-            "fr": "Calibrage de {source} (paquet {pack}) : {tickets} dossiers ouverts du "
+            "fr": "Calibrage de {source} (paquet {pack}) : {tickets:~dossier ouvert|dossiers "
+            "ouverts} du "
             "{first} au {last}",
-            "en": "Calibration of {source} (pack {pack}): {tickets} tickets opened from "
+            "en": "Calibration of {source} (pack {pack}): {tickets:~ticket|tickets} opened from "
             "{first} to {last}",
         },
         "cal_profile": {
@@ -94,11 +95,12 @@ i18n.register(
                         "en": "Scenario fragment written: {path}"},
         "cal_note_header": {
             "fr": "Fragment de scénario écrit par `cau calibrate` à partir de {source}\n"
-            "(paquet {pack}, {tickets} dossiers). À fusionner clé par clé dans un scénario (une\n"
+            "(paquet {pack}, {tickets:~dossier|dossiers}). À fusionner clé par clé dans un "
+            "scénario (une\n"
             "loi {{dist: …}} et un mélange de priorités remplacent ceux du scénario) ;\n"
             "chaque chiffre est mesuré sur ce journal : ajustez-le à votre centre.",
             "en": "Scenario fragment written by `cau calibrate` from {source}\n"
-            "(pack {pack}, {tickets} tickets). Merge it key by key into a scenario (a law\n"
+            "(pack {pack}, {tickets:~ticket|tickets}). Merge it key by key into a scenario (a law\n"
             "{{dist: …}} and a priority mix replace the scenario's);\n"
             "every figure is measured on that log: adjust it to your desk.",
         },
@@ -168,6 +170,7 @@ def register(subparsers: Any) -> None:
                         help="resolver group whose hold the resolution laws are written as "
                         "(default: N2-calibre)")
     options.add_lang(parser, "the report and the fragment's comments")
+    options.add_rejects(parser)
     parser.set_defaults(func=run)
 
 
@@ -176,7 +179,8 @@ def run(args: argparse.Namespace) -> int:
         outputs.claim(args.out, "yaml", "--out")
     lang = args.lang
     pack = load_rule_pack(args.rules)
-    log = options.read_events(args.events, pack, lang)
+    options.claim_rejects(args)
+    log = options.read_events(args, pack)
     result = calibrate(log, pack, source=str(args.events))
     text = fragment(result, pack, group=args.group, notes=notes(result, lang))
     if args.out:  # written before anything is printed

@@ -50,6 +50,7 @@ def register(subparsers: Any) -> None:
                         help="month of the dashboard (default: the latest with data)")
     options.add_lang(parser, "the page")
     options.add_as_of(parser)
+    options.add_rejects(parser)
     parser.set_defaults(func=run)
 
 
@@ -63,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
     outputs.claim(args.out, outputs.DIRECTORY, "--out")
     pack = load_rule_pack(args.rules)
     as_of = options.as_of(args, pack)
-    log = options.read_events(args.events, pack, args.lang)
+    options.claim_rejects(args)
+    log = options.read_events(args, pack)
     dashboard = build_dashboard(measure(log, pack, as_of=as_of), pack, month=args.month,
                                 lang=args.lang)
     written = dashboard.write(args.out)

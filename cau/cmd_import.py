@@ -14,28 +14,19 @@ from typing import Any, cast
 from rules import outputs
 from rules.eventlog import ReadReport
 from rules.importer import import_source, load_mapping, shipped_mappings
-from rules.loader import load_rule_pack
+from rules.loader import DEFAULT_PACK, load_rule_pack
 
 from . import cli, formats, i18n, options
 
 i18n.register(
     {
         "import_written": {
-            "fr": "{tickets} dossiers, {events} événements écrits dans {out}",
-            "en": "{tickets} tickets, {events} events written to {out}",
+            "fr": "{tickets:~dossier|dossiers}, {events:~événement écrit|événements écrits} "
+            "dans {out}",
+            "en": "{tickets:~ticket|tickets}, {events:~event|events} written to {out}",
         },
-        "import_rejects_written": {
-            "fr": "Lignes rejetées (numéro de ligne et motif) écrites dans {path}",
-            "en": "Rejected rows (line number and reason) written to {path}",
-        },
-        "import_first_rejects": {
-            "fr": "Premières lignes rejetées (--rejects FICHIER pour toutes les lister) :",
-            "en": "First rejected rows (--rejects FILE lists them all):",
-        },
-        "import_line": {"fr": "ligne {row} : {reason}", "en": "row {row}: {reason}"},
     }
 )
-SHOWN_REJECTS = 5
 
 
 def register(subparsers: Any) -> None:
@@ -52,11 +43,11 @@ def register(subparsers: Any) -> None:
                         "(e.g. servicenow-uci)")
     parser.add_argument("--out", required=True, metavar="EVENTS",
                         help="event log to write (.csv, .csv.gz or .parquet)")
-    parser.add_argument("--rejects", metavar="FILE.csv",
-                        help="write the rejected rows, with row number and reason (CSV)")
+    options.add_rejects(parser)
     options.add_rules(parser, required=False,
                       help="check priority codes against this rule pack (file or shipped "
-                      "name, e.g. cspq-cau); default: any code is accepted")
+                      f"name); default: {DEFAULT_PACK}, the CAU's (a code the pack lacks "
+                      "rejects its ticket here, not silently at measurement)")
     options.add_lang(parser, "the summary")
     parser.set_defaults(func=run)
 
@@ -67,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         outputs.claim(args.rejects, "csv", "--rejects")
     outputs.note_input(args.source)  # before the long read: an --out over it is refused now
     mapping = load_mapping(args.mapping)
-    priorities = load_rule_pack(args.rules).priority_codes if args.rules else None
+    priorities = load_rule_pack(args.rules or DEFAULT_PACK).priority_codes
     log = import_source(args.source, mapping, priorities=priorities)
     log.write(args.out)
     report = cast(ReadReport, log.report)  # import_source always sets it
@@ -77,12 +68,5 @@ def run(args: argparse.Namespace) -> int:
     options.print_rows_read(report, lang, sys.stdout)
     print(i18n.message("import_written", lang, tickets=formats.number(report.tickets, lang),
                        events=formats.number(report.events, lang), out=args.out))
-    if args.rejects:
-        print(i18n.message("import_rejects_written", lang, path=args.rejects))
-    elif report.rows_rejected:
-        print(i18n.message("import_first_rejects", lang))
-        for row, reason in report.rejects[["row", "reason"]].head(SHOWN_REJECTS).itertuples(
-            index=False
-        ):
-            print("  " + i18n.message("import_line", lang, row=row, reason=reason))
+    options.report_rows(report, lang, args.rejects, sys.stdout, counts=False)
     return 0

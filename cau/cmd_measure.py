@@ -41,14 +41,17 @@ i18n.register(
         "measure_yes": {"fr": "oui", "en": "yes"},
         "measure_no": {"fr": "non", "en": "no"},
         "measure_counts": {
-            "fr": "{tickets} dossiers ({resolved} résolus, {open} ouverts), {calls} appels ; "
+            "fr": "{tickets:~dossier|dossiers} ({resolved:~résolu|résolus}, "
+            "{open:~ouvert|ouverts}), {calls:~appel|appels} ; "
             "jugés au {as_of}",
-            "en": "{tickets} tickets ({resolved} resolved, {open} open), {calls} calls; "
+            "en": "{tickets:~ticket|tickets} ({resolved} resolved, {open} open), "
+            "{calls:~call|calls}; "
             "judged at {as_of}",
         },
         "measure_after": {
-            "fr": "{count} événements postérieurs à cet instant laissés de côté",
-            "en": "{count} events after that instant left out",
+            "fr": "{count:~événement postérieur à cet instant laissé|événements postérieurs à "
+            "cet instant laissés} de côté",
+            "en": "{count:~event|events} after that instant left out",
         },
         "measure_written": {"fr": "Écrit : {path}", "en": "Written: {path}"},
     }
@@ -81,6 +84,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--out", metavar="FILE", help="write the output to FILE, not stdout")
     options.add_lang(parser, "the tables")
     options.add_as_of(parser)
+    options.add_rejects(parser)
     parser.set_defaults(func=run)
 
 
@@ -92,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
         outputs.claim(args.tickets, "csv", "--tickets")
     pack = load_rule_pack(args.rules)
     as_of = options.as_of(args, pack)
-    log = options.read_events(args.events, pack, args.lang)
+    options.claim_rejects(args)
+    log = options.read_events(args, pack)
     result = measure(log, pack, as_of=as_of)
     if args.tickets:
         write_tickets(result, Path(args.tickets))

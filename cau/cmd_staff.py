@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 from pathlib import Path
 from typing import Any
 
 from rules import outputs
 from rules.errors import InputFileError
 from rules.units import format_duration
+from sim.overlay import outside, reading_roots
 from sim.scenario_loader import load_scenario
 from sim.staff_search import SLOTS_PER_DAY, StaffPlan, staff_plan
 
@@ -50,8 +52,8 @@ i18n.register(
                   "one half-hour to the next: the simulation is the judge.",
         },
         "stf_written": {
-            "fr": "Variante écrite : {path} ; vérifiez le mois avec : cau simulate {path}",
-            "en": "Overlay written: {path}; check the month with: cau simulate {path}",
+            "fr": "Variante écrite : {path} ; vérifiez le mois avec : cau simulate {path}{allow}",
+            "en": "Overlay written: {path}; check the month with: cau simulate {path}{allow}",
         },
         "stf_name": {"fr": "{scenario} — effectifs de cau staff",
                      "en": "{scenario} — staffing from cau staff"},
@@ -108,8 +110,17 @@ def run(args: argparse.Namespace) -> int:
                        diff=_signed(plan.needed_hours - plan.current_hours, lang, 1)))
     print(i18n.message("stf_caveat", lang))
     if args.out is not None:
-        print(i18n.message("stf_written", lang, path=args.out))
+        print(i18n.message("stf_written", lang, path=args.out,
+                           allow=_allow(scenario.source, args.out, args.allow)))
     return 0
+
+
+def _allow(base: str, out: str, allowed: list[str]) -> str:
+    """`` --allow FOLDER`` when the overlay at ``out`` may not read its ``base`` by default
+    (outside its folder and the working directory, :func:`sim.overlay.reading_roots`)."""
+    if not outside(Path(base), reading_roots(out, allowed)):
+        return ""
+    return f" --allow {shlex.quote(str(Path(base).resolve().parent))}"
 
 
 def _day_rows(plan: StaffPlan, day: int, lang: str) -> list[list[str]]:

@@ -25,11 +25,11 @@ from . import cli, i18n, replication_options, targets_report
 i18n.register(
     {
         "tg_run": {
-            "fr": "{scenario} : {replications} réplications, germe {seed}, "
-            "{variants} niveaux de cible mesurés sur chacune "
-            "({computed} calculées, {reused} reprises du stockage {store})",
-            "en": "{scenario}: {replications} replications, seed {seed}, "
-            "{variants} target levels measured on each "
+            "fr": "{scenario} : {replications:~réplication|réplications}, germe {seed}, "
+            "{variants:~niveau de cible mesuré|niveaux de cible mesurés} sur chacune "
+            "({computed:~calculée|calculées}, {reused:~reprise|reprises} du stockage {store})",
+            "en": "{scenario}: {replications:~replication|replications}, seed {seed}, "
+            "{variants:~target level|target levels} measured on each "
             "({computed} computed, {reused} taken from the store {store})",
         },
     }

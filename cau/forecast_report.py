@@ -28,9 +28,9 @@ if TYPE_CHECKING:  # matplotlib is imported only when plots are written
 i18n.register(
     {
         "sim_run": {
-            "fr": "{scenario} : {replications} réplications, germe {seed} "
-            "({computed} calculées, {reused} reprises du stockage {store})",
-            "en": "{scenario}: {replications} replications, seed {seed} "
+            "fr": "{scenario} : {replications:~réplication|réplications}, germe {seed} "
+            "({computed:~calculée|calculées}, {reused:~reprise|reprises} du stockage {store})",
+            "en": "{scenario}: {replications:~replication|replications}, seed {seed} "
             "({computed} computed, {reused} taken from the store {store})",
         },
         "sim_engine": {"fr": "Niveau 1 simulé par le {engine}",

@@ -1,6 +1,7 @@
 """The words of reports and command output, in French (default) and English.
 
-A message is looked up by key and filled with ``str.format`` fields. Modules add their
+A message is looked up by key and filled with ``str.format`` fields; a count agrees with
+its noun through ``{count:~dossier|dossiers}`` (:func:`rules.text.format_words`). Modules add their
 own messages with :func:`register` rather than editing this table.
 """
 
@@ -9,20 +10,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rules.errors import CauError
+from rules.text import format_words
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 
 MESSAGES: dict[str, dict[str, str]] = {
     "ok": {"fr": "OK", "en": "OK"},
-    "errors_in": {"fr": "{count} erreur(s) dans {file} :", "en": "{count} error(s) in {file}:"},
+    "errors_in": {"fr": "{count:~erreur|erreurs} dans {file} :",
+                  "en": "{count:~error|errors} in {file}:"},
     "pack": {"fr": "Paquet de règles", "en": "Rule pack"},
     "version": {"fr": "version", "en": "version"},
     "priorities": {"fr": "Priorités :", "en": "Priorities:"},
     "classification": {"fr": "Classification :", "en": "Classification:"},
     "decision_table": {
-        "fr": "table de décision, {rules} règle(s) dans l'ordre, défaut {default}",
-        "en": "decision table, {rules} rule(s) in order, default {default}",
+        "fr": "table de décision, {rules:~règle|règles} dans l'ordre, défaut {default}",
+        "en": "decision table, {rules:~rule|rules} in order, default {default}",
     },
     "matrix": {
         "fr": "matrice impact ({impact}) × urgence ({urgency})",
@@ -39,7 +42,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                "en": "clock stopped while waiting on the user"},
     "calendars": {"fr": "Calendriers :", "en": "Calendars:"},
     "always_open": {"fr": "24 h/24, 7 j/7", "en": "24/7"},
-    "holidays_in": {"fr": "{count} jours fériés en {year}", "en": "{count} holidays in {year}"},
+    "holidays_in": {"fr": "{count:~jour férié|jours fériés} en {year}",
+                    "en": "{count:~holiday|holidays} in {year}"},
     "weekdays": {"fr": "lun,mar,mer,jeu,ven,sam,dim", "en": "Mon,Tue,Wed,Thu,Fri,Sat,Sun"},
     "weekdays_long": {
         "fr": "lundi,mardi,mercredi,jeudi,vendredi,samedi,dimanche",
@@ -54,7 +58,7 @@ def message(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     if lang not in LANGUAGES:
         raise CauError(f'unknown language "{lang}"; choose one of {", ".join(LANGUAGES)}')
     texts = MESSAGES[key]
-    return texts.get(lang, texts[DEFAULT_LANGUAGE]).format(**values)
+    return format_words(texts.get(lang, texts[DEFAULT_LANGUAGE]), lang, **values)
 
 
 def register(messages: Mapping[str, Mapping[str, str]]) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from rules import outputs
 from rules.errors import CauError, DataError
 from rules.outputs import atomic_target
 from rules.pack import RulePack
@@ -27,12 +28,29 @@ if TYPE_CHECKING:  # the event log (pandas, pyarrow) is imported by the commands
 i18n.register(
     {
         "events_read": {
-            "fr": "{source} : {read} lignes lues, {kept} retenues, {rejected} rejetées",
-            "en": "{source}: {read} rows read, {kept} kept, {rejected} rejected",
+            "fr": "{source} : {read:~ligne lue|lignes lues}, {kept:~retenue|retenues}, "
+            "{rejected:~rejetée|rejetées}",
+            "en": "{source}: {read:~row read|rows read}, {kept} kept, {rejected} rejected",
+        },
+        "rejects_written": {
+            "fr": "Lignes rejetées (numéro de ligne et motif) écrites dans {path}",
+            "en": "Rejected rows (line number and reason) written to {path}",
+        },
+        "first_rejects": {
+            "fr": "Premières lignes rejetées (--rejects FICHIER pour toutes les lister) :",
+            "en": "First rejected rows (--rejects FILE lists them all):",
+        },
+        "reject_line": {"fr": "ligne {row} : {reason}", "en": "row {row}: {reason}"},
+        "rejects_more": {
+            "fr": "… et {count:~autre ligne rejetée|autres lignes rejetées} (dont celles des "
+            "mêmes dossiers)",
+            "en": "… and {count:~other rejected row|other rejected rows} (including those of "
+            "the same tickets)",
         },
     }
 )
 
+SHOWN_REJECTS = 5  # rejected rows shown when they are not written to a file
 RULES_HELP = "rule-pack file, or a shipped pack's name (e.g. cspq-cau)"
 EVENTS_HELP = "event log (.csv, .csv.gz, .parquet)"
 
@@ -102,24 +120,67 @@ def whole_number(low: int, what: str = "a whole number") -> Callable[[str], int]
     return parse
 
 
-def read_events(path: str, pack: RulePack, lang: str) -> EventLog:
-    """The event log at ``path``, its priorities checked against ``pack``; the count of rows
-    read, kept and rejected goes to stderr, so that none is lost silently."""
+def add_rejects(parser: argparse.ArgumentParser) -> None:
+    """``--rejects FILE.csv``: where the rows that could not be used are listed (claimed
+    as an output by :func:`claim_rejects`)."""
+    parser.add_argument("--rejects", metavar="FILE.csv",
+                        help="write the rejected rows, with row number and reason (CSV)")
+
+
+def claim_rejects(args: argparse.Namespace) -> None:
+    """Check ``--rejects`` before any work, as every output option is (rules.outputs)."""
+    if args.rejects:
+        outputs.claim(args.rejects, "csv", "--rejects")
+
+
+def read_events(args: argparse.Namespace, pack: RulePack) -> EventLog:
+    """The event log ``args.events``, its priorities checked against ``pack``. The rows
+    read, kept and rejected go to stderr with the first rejected rows and their reasons
+    (or all of them into ``args.rejects``), so that none is lost silently; a log with no
+    usable row is an error."""
     from rules.eventlog import read_event_log
 
+    path, lang = args.events, args.lang
     log = read_event_log(path, priorities=pack.priority_codes)
     report = log.report
-    if report is not None:
-        print_rows_read(report, lang, sys.stderr)
-        fault = report.first_fault()
-        if report.rows_kept == 0 and fault is not None:
-            row, reason = fault
-            raise DataError(
-                f"{path}: every row was rejected ({report.rows_rejected}), so there is nothing "
-                f"to measure; row {row}: {reason}. Fix that row, or re-create the "
-                "log with cau import (--rejects FILE lists every rejected row)"
-            )
+    if report is None:
+        return log
+    if args.rejects:  # the file first, then what is printed
+        report.write_rejects(args.rejects)
+    fault = report.first_fault()
+    none_kept = report.rows_kept == 0 and fault is not None  # the error names the first
+    report_rows(report, lang, args.rejects, sys.stderr, shown=not none_kept)
+    if report.rows_read == 0:
+        raise DataError(f"{path}: has a header line and no event, so there is nothing to "
+                        "measure")
+    if none_kept and fault is not None:
+        row, reason = fault
+        raise DataError(
+            f"{path}: every row was rejected ({report.rows_rejected}), so there is nothing "
+            f"to measure; row {row}: {reason}. Fix that row, or re-create the "
+            "log with cau import (--rejects FILE lists every rejected row)"
+        )
     return log
+
+
+def report_rows(report: ReadReport, lang: str, rejects: str | None, stream: TextIO, *,
+                counts: bool = True, shown: bool = True) -> None:
+    """The rows read, kept and rejected (with ``counts``); then where the rejected rows
+    were written (``rejects``), or (with ``shown``) the first :data:`SHOWN_REJECTS` of
+    them with their reasons."""
+    if counts:
+        print_rows_read(report, lang, stream)
+    if rejects:
+        print(i18n.message("rejects_written", lang, path=rejects), file=stream)
+    elif report.rows_rejected and shown:
+        print(i18n.message("first_rejects", lang), file=stream)
+        first = report.faults().head(SHOWN_REJECTS)
+        for row, reason in first.itertuples(index=False):
+            print("  " + i18n.message("reject_line", lang, row=row, reason=reason), file=stream)
+        more = report.rows_rejected - len(first)
+        if more:
+            print("  " + i18n.message("rejects_more", lang, count=formats.number(more, lang)),
+                  file=stream)
 
 
 def print_rows_read(report: ReadReport, lang: str, stream: TextIO) -> None:

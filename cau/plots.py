@@ -66,7 +66,7 @@ i18n.register(
             "fr": "{share} en {threshold} ou moins",
             "en": "{share} within {threshold}",
         },
-        "plot_tickets_n": {"fr": "{count} billets", "en": "{count} tickets"},
+        "plot_tickets_n": {"fr": "{count:~billet|billets}", "en": "{count:~ticket|tickets}"},
         "plot_halfhour_title": {
             "fr": "Niveau de service de la réponse aux appels, par demi-heure de mise en file "
             "(heure locale)",

@@ -51,6 +51,17 @@ FRENCH["calls_no_agent"] = (
     "les appels offrent jusqu'à {erlangs} erlangs sans aucun agent en service ({weeks})",
     FRENCH["calls_overload"][1],
 )
+FRENCH["calls_overload_abandon"] = (
+    FRENCH["calls_overload"][0],
+    "les appelants raccrochent plutôt que d'attendre : Erlang A (patience moyenne "
+    "{patience} min) en prévoit {abandon} qui abandonnent ; mettre plus de {floor} agents "
+    "en service",
+)
+FRENCH["calls_no_agent_abandon"] = (
+    FRENCH["calls_no_agent"][0],
+    "tous les appelants raccrochent après avoir attendu en vain : mettre des agents en "
+    "service",
+)
 register({
     **{f"capacity_{kind}": {"fr": FRENCH[kind][0], "en": what}
        for kind, (what, _) in TEXTS.items()},
@@ -67,20 +78,20 @@ register({
 register({
     "scenario": {"fr": "Scénario « {name} » (paquet de règles {pack})",
                  "en": 'Scenario "{name}" (rule pack {pack})'},
-    "scenario_horizon": {"fr": "Horizon : {days} jours dès le {start}",
-                         "en": "Horizon: {days} days from {start}"},
-    "scenario_warmup": {"fr": "mise en route de {days} jours", "en": "{days}-day warm-up"},
-    "scenario_backlog": {"fr": "{count} billets ouverts au départ",
-                         "en": "{count} tickets open at the start"},
+    "scenario_horizon": {"fr": "Horizon : {days:~jour|jours} dès le {start}",
+                         "en": "Horizon: {days:~day|days} from {start}"},
+    "scenario_warmup": {"fr": "mise en route de {days:~jour|jours}", "en": "{days}-day warm-up"},
+    "scenario_backlog": {"fr": "{count:~billet ouvert|billets ouverts} au départ",
+                         "en": "{count:~ticket|tickets} open at the start"},
     "scenario_demand": {"fr": "Demande par mois ({month}) :", "en": "Demand per month ({month}):"},
     # A stream as the summary names it (its ``Stream.name`` in English).
     "scenario_stream_phone": {"fr": "téléphone option {option}", "en": "phone option {option}"},
     "scenario_stream_email": {"fr": "courriel", "en": "email"},
     "scenario_level_one": {
-        "fr": "Niveau 1 ({group}) : jusqu'à {peak} agents en service, {hours} heures-agents "
-              "par semaine ; moteur : {engine}",
-        "en": "Level 1 ({group}): up to {peak} agents on duty, {hours} agent-hours a week; "
-              "engine: {engine}",
+        "fr": "Niveau 1 ({group}) : jusqu'à {peak:~agent|agents} en service, "
+              "{hours:~heure-agent|heures-agents} par semaine ; moteur : {engine}",
+        "en": "Level 1 ({group}): up to {peak:~agent|agents} on duty, "
+              "{hours:~agent-hour|agent-hours} a week; engine: {engine}",
     },
     "engine_recursion": {
         "fr": "chemin rapide (récursion : un groupe, premier arrivé, premier servi)",
@@ -105,15 +116,17 @@ register({
                               "en": "overflow to {others} as soon as an agent is idle"},
     "scenario_priority": {"fr": "priorité {rank}", "en": "priority {rank}"},
     "scenario_groups": {"fr": "Groupes de résolution :", "en": "Resolver groups:"},
-    "scenario_group": {"fr": "{name} (niveau {level}, {headcount} personnes, {on_call} de "
-                             "garde{holds})",
-                       "en": "{name} (level {level}, {headcount} people, {on_call} on call"
-                             "{holds})"},
+    "scenario_group": {"fr": "{name} (niveau {level}, {headcount:~personne|personnes}, "
+                             "{on_call} de garde{holds})",
+                       "en": "{name} (level {level}, {headcount:~person|people}, {on_call} on "
+                             "call{holds})"},
     # The share of each priority's tickets put on hold (no one busy, the clock running).
     "scenario_holds": {"fr": ", en attente d'un tiers : {shares}",
                        "en": ", on hold with others: {shares}"},
-    "scenario_warnings": {"fr": "{warnings} avertissement(s), {notes} note(s) de capacité",
-                          "en": "{warnings} capacity warning(s), {notes} note(s)"},
+    "scenario_warnings": {"fr": "{warnings:~avertissement|avertissements}, {notes:~note|notes} "
+                                "de capacité",
+                          "en": "{warnings:~capacity warning|capacity warnings}, "
+                                "{notes:~note|notes}"},
 })
 
 

@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 from .coded import CODE, Coded, Labels, Numbered
 from .document import close_match, did_you_mean
 from .errors import CauError, DataError, InputFileError
+from .inputs import check_input, open_data
 from .outputs import atomic_target, note_input, spreadsheet_text, write_csv
 
 EVENTS: tuple[str, ...] = (
@@ -136,32 +137,66 @@ def format_instants(times: np.ndarray, zone: str = DEFAULT_ZONE) -> np.ndarray:
     return np.asarray(text + np.asarray(tails, dtype=object), dtype=object)
 
 
+# A time of day after the date, then an offset: "2026-03-05" alone is a date (its "-05"
+# is the day, not an offset), read as nothing rather than as UTC midnight.
+_TIME_OF_DAY = r"^\d{4}-?\d\d-?\d\d[T ]\d\d(?::?\d\d)"
 _OFFSET = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
+# The instants cau reads: no service desk kept tickets before 1970, and a calendar built
+# to year 2500 for one mistyped row would take minutes (pandas' own range ends in 2262).
+FIRST_YEAR, END_YEAR = 1970, 2200
+_FIRST = float(pd.Timestamp(f"{FIRST_YEAR}-01-01", tz="UTC").timestamp())
+_END = float(pd.Timestamp(f"{END_YEAR}-01-01", tz="UTC").timestamp())
+EXAMPLE_INSTANT = "2026-03-02T08:31:00-05:00"
+
+
+def epoch_seconds(stamps: pd.Series) -> np.ndarray:
+    """Float epoch seconds of timezone-aware timestamps (NaN for NaT), whatever their unit:
+    pandas keeps instants beyond its nanosecond range (years before 1678 or after 2261)
+    in microseconds or seconds."""
+    wall = stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    micros = wall.astype("datetime64[us]")
+    seconds = micros.astype("int64").astype("float64") / 1e6
+    seconds[np.isnat(micros)] = np.nan
+    return seconds
+
+
+def out_of_range(seconds: np.ndarray, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Instants outside the years cau reads: the mask, and a reason for each of them."""
+    outside = ~np.isnan(seconds) & ((seconds < _FIRST) | (seconds >= _END))
+    reasons = np.full(len(seconds), "", dtype=object)
+    for i in np.flatnonzero(outside):
+        reasons[i] = (f'time "{texts[i]}" is outside the years {FIRST_YEAR}–{END_YEAR - 1} '
+                      "that cau reads")
+    return outside, reasons
 
 
 def parse_instants(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Epoch seconds (NaN where unusable) and a reason per row ("" when fine).
 
-    An instant must be ISO 8601 with a UTC offset: a local time without one is ambiguous.
+    An instant must be ISO 8601 with a time of day and a UTC offset: a local time without
+    one is ambiguous, a date alone is not an instant. Spaces around it are ignored.
     """
-    text = text.astype(str)
+    text = text.astype(str).str.strip()
     parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
-    seconds = np.array(
-        (parsed - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1), dtype="float64"
-    )
+    seconds = epoch_seconds(parsed)
     reasons = np.full(len(text), "", dtype=object)
-    empty = (text.str.strip() == "").to_numpy()
+    empty = (text == "").to_numpy()
     unread = np.isnan(seconds) & ~empty
-    no_offset = ~np.isnan(seconds) & ~text.str.contains(_OFFSET, regex=True).to_numpy()
+    no_time = ~np.isnan(seconds) & ~text.str.contains(_TIME_OF_DAY, regex=True).to_numpy()
+    no_offset = ~np.isnan(seconds) & ~no_time & ~text.str.contains(
+        _OFFSET, regex=True).to_numpy()
     reasons[empty] = "missing time"
     values = text.to_numpy(dtype=object)
     for i in np.flatnonzero(unread):
         reasons[i] = f'cannot read time "{values[i]}" as an ISO 8601 instant'
+    for i in np.flatnonzero(no_time):
+        reasons[i] = (f'time "{values[i]}" has no time of day; write it like '
+                      f"{EXAMPLE_INSTANT}")
     for i in np.flatnonzero(no_offset):
-        reasons[i] = (
-            f'time "{values[i]}" has no UTC offset; write it like 2026-03-02T08:31:00-05:00'
-        )
-    seconds[no_offset] = np.nan
+        reasons[i] = f'time "{values[i]}" has no UTC offset; write it like {EXAMPLE_INSTANT}'
+    outside, far = out_of_range(seconds, values)
+    reasons[outside & (reasons == "")] = far[outside & (reasons == "")]
+    seconds[no_time | no_offset | outside] = np.nan
     return seconds, reasons
 
 
@@ -373,13 +408,18 @@ class ReadReport:
     def rows_read(self) -> int:
         return self.rows_kept + self.rows_rejected
 
-    def first_fault(self) -> tuple[int, str] | None:
-        """The first row rejected for a fault of its own (not only for being part of a
-        ticket with a rejected row): where a user should look first."""
+    def faults(self) -> pd.DataFrame:
+        """``row`` and ``reason`` of the rows rejected for a fault of their own (not only
+        for being part of a ticket with a rejected row): where a user should look."""
         own = ~self.rejects["reason"].str.fullmatch(_CONDEMNED_PATTERN)
-        if not own.any():
+        return self.rejects.loc[own, ["row", "reason"]]
+
+    def first_fault(self) -> tuple[int, str] | None:
+        """The first row rejected for a fault of its own."""
+        faults = self.faults()
+        if faults.empty:
             return None
-        row, reason = self.rejects.loc[own, ["row", "reason"]].iloc[0]
+        row, reason = faults.iloc[0]
         return int(row), str(reason)
 
     def write_rejects(self, path: str | Path) -> None:
@@ -728,17 +768,19 @@ def column_hints(missing: Sequence[str], found: Sequence[str]) -> str:
     if close:
         return " ".join(close)
     shown = ", ".join(f'"{c}"' for c in found[:12]) + (", …" if len(found) > 12 else "")
-    return f"The file has the column(s) {shown}." if found else "The file has no column."
+    count = len(found)
+    return (f"The file has {count} column{'s' if count != 1 else ''}: {shown}." if found
+            else "The file's header line is empty.")
 
 
 def _missing_columns(found: list[str], path: Path) -> None:
     missing = [c for c in COLUMNS if c not in found]
     if missing:
-        extra = [c for c in found if c not in COLUMNS]
         raise DataError(
-            f"{path}: missing column(s) " + ", ".join(f'"{c}"' for c in missing)
+            f"{path}: missing column{'s' if len(missing) != 1 else ''} "
+            + ", ".join(f'"{c}"' for c in missing)
             + "; an event log has the columns " + ", ".join(COLUMNS) + ". "
-            + column_hints(missing, extra)
+            + column_hints(missing, found)
         )
 
 
@@ -753,12 +795,12 @@ def read_event_log(
     """
     path = Path(path)
     kind = _suffix(path)
-    if not path.exists():
-        raise InputFileError(f"{path}: no such file")
+    check_input(path)
     note_input(path)
     try:
         if kind == "csv":
-            text = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+            with open_data(path) as handle:
+                text = pd.read_csv(handle, dtype=str, keep_default_na=False, na_filter=False)
             _missing_columns(list(text.columns), path)
             for column in TEXT_COLUMNS:  # as written, before spreadsheet-safe quoting
                 text[column] = spreadsheet_text(text[column])
@@ -770,6 +812,9 @@ def read_event_log(
             _missing_columns(table.column_names, path)
             text, seconds, reasons = _from_arrow(table, path)
             first_row = 1
+    except pd.errors.EmptyDataError:
+        raise InputFileError(f"{path}: is empty; an event log starts with the header line "
+                             + ",".join(COLUMNS)) from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pa.ArrowException) as exc:
         raise InputFileError(f"{path}: cannot be read as {kind.upper()} ({exc})") from None
     frame = text.assign(time=seconds)[list(COLUMNS)]

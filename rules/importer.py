@@ -22,8 +22,8 @@ Every row is checked (unreadable instant, unknown state or value) and then every
 from __future__ import annotations
 
 import codecs
+import csv
 import io
-import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,10 +46,13 @@ from .eventlog import (
     EventLog,
     ReadReport,
     column_hints,
+    epoch_seconds,
     find_problems,
+    out_of_range,
     parse_instants,
     reject_whole_tickets,
 )
+from .inputs import check_input, open_data
 from .outputs import note_input
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
@@ -298,29 +301,12 @@ def _field(node: Node, allowed: tuple[str, ...] | None) -> FieldRule | None:
 
 
 # -- reading the source ---------------------------------------------------------------
-def _open(path: Path, source: Source) -> io.BytesIO | Path:
-    """The file to hand to the CSV reader: the named member when the source is a zip."""
-    if source.member is None or not zipfile.is_zipfile(path):
-        return path
-    try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise InputFileError(f"{path}: cannot be read as a zip archive ({exc})") from None
-    with archive:
-        names = archive.namelist()
-        if source.member not in names:
-            hint = did_you_mean(source.member, names)
-            raise InputFileError(
-                f'{path}: no member "{source.member}"' + (f". {hint}" if hint else "")
-            )
-        return io.BytesIO(archive.read(source.member))
-
-
-def read_source(path: str | Path, mapping: Mapping) -> pd.DataFrame:
-    """The mapping's columns of the export, as text ("" where missing)."""
+def read_source(path: str | Path, mapping: Mapping) -> tuple[pd.DataFrame, np.ndarray]:
+    """The mapping's columns of the export, as text ("" where missing), and for each row
+    the reason it cannot be used as read ("" when it can): a row with fewer fields than
+    the header, as a line cut short (a truncated export) has."""
     path = Path(path)
-    if not path.exists():
-        raise InputFileError(f"{path}: no such file")
+    check_input(path)
     note_input(path)
     options: dict[str, Any] = {
         "sep": mapping.source.delimiter,
@@ -329,23 +315,46 @@ def read_source(path: str | Path, mapping: Mapping) -> pd.DataFrame:
         "keep_default_na": False,
         "na_values": list(mapping.source.missing),
     }
-    try:
-        handle = _open(path, mapping.source)
-        header = list(pd.read_csv(handle, nrows=0, **options).columns)
-        wanted = mapping.columns()
-        absent = [c for c in wanted if c not in header]
-        if absent:
-            raise DataError(
-                f"{path}: the mapping {mapping.name} reads column(s) "
-                + ", ".join(f'"{c}"' for c in absent) + " that the file lacks. "
-                + column_hints(absent, header)
-            )
-        if isinstance(handle, io.BytesIO):
-            handle.seek(0)
-        frame = pd.read_csv(handle, usecols=wanted, **options)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
-        raise InputFileError(f"{path}: cannot be read as CSV ({exc})") from None
-    return frame.fillna("")[wanted]
+    with open_data(path, mapping.source.member) as handle:
+        try:
+            data = io.BytesIO(handle.read())
+            header = list(pd.read_csv(data, nrows=0, **options).columns)
+            wanted = mapping.columns()
+            absent = [c for c in wanted if c not in header]
+            if absent:
+                raise DataError(
+                    f"{path}: the mapping {mapping.name} reads column"
+                    f"{'s' if len(absent) != 1 else ''} "
+                    + ", ".join(f'"{c}"' for c in absent) + " that the file lacks. "
+                    + column_hints(absent, header)
+                )
+            data.seek(0)
+            frame = pd.read_csv(data, usecols=wanted, **options)
+            data.seek(0)
+            short = _short_rows(data, len(header), mapping.source, len(frame))
+        except pd.errors.EmptyDataError:
+            raise InputFileError(f"{path}: is empty; an export starts with its header "
+                                 "line") from None
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError, ValueError,
+                csv.Error) as exc:
+            raise InputFileError(f"{path}: cannot be read as CSV ({exc})") from None
+    return frame.fillna("")[wanted], short
+
+
+def _short_rows(data: io.BytesIO, fields: int, source: Source, rows: int) -> np.ndarray:
+    """The reason each data row is short of fields ("" for a whole row). pandas fills a
+    short row's missing fields with nothing, so a line cut short would pass for a row."""
+    text = io.TextIOWrapper(data, encoding=source.encoding, newline="")
+    counts = np.array([len(r) for r in csv.reader(text, delimiter=source.delimiter) if r],
+                      dtype="int64")[1:]
+    text.detach()
+    reasons = np.full(rows, "", dtype=object)
+    if len(counts) != rows:  # the two readers disagree on where rows end: say nothing
+        return reasons
+    for i in np.flatnonzero(counts < fields):
+        reasons[i] = (f"the row has {counts[i]} of the header's {fields} fields (a line cut "
+                      "short, as at the end of a truncated export?)")
+    return reasons
 
 
 def _local_instants(text: pd.Series, instants: Instants) -> tuple[np.ndarray, np.ndarray]:
@@ -360,11 +369,11 @@ def _local_instants(text: pd.Series, instants: Instants) -> tuple[np.ndarray, np
         local = pd.to_datetime(naive, utc=True)
     else:
         local = naive.dt.tz_localize(instants.zone, ambiguous="NaT", nonexistent="NaT")
-    seconds_u = np.array((local - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1),
-                         dtype="float64")
-    reasons_u = np.full(len(uniques), "", dtype=object)
+    seconds_u = epoch_seconds(local)
     words = np.asarray(uniques, dtype=object)
-    for i in np.flatnonzero(np.isnan(seconds_u)).tolist():
+    outside, reasons_u = out_of_range(seconds_u, words)
+    seconds_u[outside] = np.nan
+    for i in np.flatnonzero(np.isnan(seconds_u) & ~outside).tolist():
         if words[i] == "":
             reasons_u[i] = "missing time"
         elif pd.isna(naive.iloc[i]):
@@ -426,13 +435,15 @@ def import_source(
     The log's ``report`` counts source rows read, kept and rejected (with row numbers,
     the header being line 1, and reasons), tickets and events kept.
     """
-    data = read_source(path, mapping)
+    data, short = read_source(path, mapping)
     n = len(data)
     rows = np.arange(2, n + 2, dtype="int64")
     reasons = np.full(n, "", dtype=object)
 
     def note(found: np.ndarray) -> None:
         reasons[(reasons == "") & (found != "")] = found[(reasons == "") & (found != "")]
+
+    note(short)
 
     ids = data[mapping.id]
     note(np.where((ids == "").to_numpy(), "missing ticket id", ""))

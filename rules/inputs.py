@@ -17,7 +17,7 @@ import stat
 import zipfile
 import zlib
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from .errors import InputFileError
 
@@ -141,10 +141,10 @@ def open_data(path: str | Path, member: str | None = None,
     if zipfile.is_zipfile(path) or path.suffix.lower() == ".zip":
         archive, raw = _zip_member(path, member, limit)
     elif path.suffix.lower() == ".gz":
-        raw = gzip.open(path, "rb")  # noqa: SIM115 (closed with the returned stream)
+        raw = cast(BinaryIO, gzip.open(path, "rb"))  # noqa: SIM115 (closed with the stream)
     else:
         raw = open(path, "rb")  # noqa: SIM115 (closed with the returned stream)
-    return io.BufferedReader(_Counted(raw, limit, str(path), archive))  # type: ignore[return-value]
+    return cast(BinaryIO, io.BufferedReader(_Counted(raw, limit, str(path), archive)))
 
 
 def _zip_member(path: Path, member: str | None, limit: int

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .calls import CALL_EVENTS, OUTCOMES, CallTimelines, judge_calls, read_calls
 from .coded import Labels
+from .errors import DataError
 from .eventlog import EventLog
 from .grouped import EventCodes
 from .localtime import half_hour_of_week
@@ -146,7 +147,10 @@ def measure(log: EventLog, pack: RulePack, *, as_of: float | None = None) -> Mea
     )
     calls = read_calls(log, codes)
     if as_of is None:
-        as_of = float(log.time.max()) if len(log) else 0.0
+        if not len(log):
+            raise DataError("nothing to measure: the event log has no event (and no instant "
+                            "to judge open tickets at was given)")
+        as_of = float(log.time.max())
     first = min(
         [as_of, *(float(np.min(a)) for a in (tickets.opened, calls.queued) if a.size)]
     )

@@ -210,12 +210,15 @@ class RulePack:
             raise DataError(_unknown("target kind", kind, TARGET_KINDS))
         return tuple(t for t in self.targets if t.kind == kind)
 
-    def resolution_target(self, priority: str) -> ResolutionTarget:
+    def resolution_target(self, priority: str) -> ResolutionTarget | None:
+        """The resolution target of ``priority``, or None: a pack need not set one for
+        every priority (its tickets are then counted in volumes, judged by no deadline)."""
+        if priority not in self.priority_codes:
+            raise DataError(_unknown("priority", priority, self.priority_codes))
         for target in self.targets:
             if isinstance(target, ResolutionTarget) and target.priority == priority:
                 return target
-        raise DataError(_unknown("priority with a resolution target", priority,
-                                 self.priority_codes))
+        return None
 
     def classify(self, attributes: Mapping[str, Any]) -> str:
         """The priority code of one ticket, from its declared attributes."""

@@ -37,6 +37,7 @@ _PUBLIC: dict[str, str] = {
     "Forecast": "forecast",
     "Gamma": "distributions",
     "Lognormal": "distributions",
+    "Never": "distributions",
     "Replication": "model",
     "ReplicationFigures": "forecast",
     "ResultStore": "store",

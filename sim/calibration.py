@@ -267,7 +267,7 @@ def fragment(calibration: Calibration, pack: RulePack, *, group: str,
     lines += ["escalation:"]
     waiting = c.waiting_escalated if c.waiting_escalated is not None else c.waiting
     if c.waiting_duration is not None:
-        calendar = pack.resolution_target(pack.priority_codes[-1]).calendar
+        calendar = _waiting_calendar(pack)
         lines += ["  waiting:", *_comment(notes["waiting"], "    "),
                   f"    probability: {_percent(waiting.value)}",
                   f"    duration: {_flow(c.waiting_duration.best.spec())}"
@@ -294,3 +294,14 @@ def _hold_spec(resolution: ResolutionFit, fit: DurationFit) -> dict[str, Any]:
         return fit.best.spec()
     held = (resolution.resolved - resolution.zeros) / resolution.resolved
     return {"probability": _percent(held), "duration": fit.best.spec()}
+
+
+def _waiting_calendar(pack: RulePack) -> str:
+    """The calendar a wait on the user is counted in: the lowest priority's resolution
+    target's (business hours at the CAU), or the pack's first calendar when no priority
+    has a resolution target."""
+    for code in reversed(pack.priority_codes):
+        target = pack.resolution_target(code)
+        if target is not None:
+            return target.calendar
+    return next(iter(pack.calendars))

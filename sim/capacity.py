@@ -29,7 +29,7 @@ from rules.months import MonthGrid
 from rules.pack import AnswerTimeTarget, RulePack
 
 from .demand import HALF_HOUR, horizon_bounds, priority_shares, rate_grid
-from .erlang import ErlangC, agents_needed
+from .erlang import ErlangA, ErlangC, agents_needed
 from .scenario import (
     HALF_HOURS_PER_WEEK,
     REASON_KINDS,
@@ -74,6 +74,16 @@ TEXTS["calls_no_agent"] = (
     "calls offer up to {erlangs} Erlangs with no agent on duty ({weeks})",
     TEXTS["calls_overload"][1],
 )
+# With patience, abandonment keeps the queue bounded: callers hang up instead.
+TEXTS["calls_overload_abandon"] = (
+    TEXTS["calls_overload"][0],
+    "callers hang up there rather than wait: Erlang A (mean patience {patience} min) "
+    "expects {abandon} of them to abandon; put more than {floor} agents on duty",
+)
+TEXTS["calls_no_agent_abandon"] = (
+    TEXTS["calls_no_agent"][0],
+    "every caller hangs up there after waiting in vain: put agents on duty",
+)
 WHERE = "{path}, {day} {span}"  # the place of a level-1 warning: key and half-hours
 WEEKS = "{count} of {out_of} {days}"  # how many of the horizon's such weekdays
 # How each number is written: ("number", decimals), ("percent", decimals), or ("general",
@@ -85,6 +95,7 @@ FORMATS: dict[str, tuple[str, int]] = {
     "work": ("number", 0), "time": ("number", 0), "offered": ("number", 0),
     "headcount": ("number", 0), "hours": ("number", 0), "capacity": ("number", 0),
     "people": ("number", 0), "count": ("number", 0), "out_of": ("number", 0),
+    "abandon": ("percent", 0), "patience": ("number", 1),
 }
 
 
@@ -126,7 +137,8 @@ def capacity_warnings(scenario: Scenario, pack: RulePack) -> tuple[ScenarioWarni
     """Every place where ``scenario``'s offered work exceeds its capacity (warnings) or
     where Erlang C says the answer-time target cannot be met (notes)."""
     load = OfferedLoad.of(scenario, pack)
-    return (*_half_hours(load, pack), *_level_one_months(load),
+    patience = scenario.level_one.patience.mean
+    return (*_half_hours(load, pack, patience), *_level_one_months(load),
             *_resolver_groups(load, scenario, pack))
 
 
@@ -182,12 +194,13 @@ class OfferedLoad:
 
 
 # -- level 1 per half-hour of the week ----------------------------------------------------------
-def _half_hours(load: OfferedLoad, pack: RulePack) -> Iterator[ScenarioWarning]:
+def _half_hours(load: OfferedLoad, pack: RulePack, patience: float
+                ) -> Iterator[ScenarioWarning]:
     offered = load.erlangs > 0
     over = offered & (load.erlangs >= load.agents)
     slots = half_hour_of_week(load.starts, pack.zone)
     occurrences = np.bincount(slots[offered], minlength=HALF_HOURS_PER_WEEK)
-    yield from _runs(load, slots, over, occurrences, partial(_overload, load))
+    yield from _runs(load, slots, over, occurrences, partial(_overload, load, patience))
     for target in pack.targets_of("answer_time"):
         if not isinstance(target, AnswerTimeTarget):
             continue
@@ -244,13 +257,23 @@ def _slot_span(first: int, last: int) -> str:
     return f"{clock(first) if first % 48 else '00:00'}–{clock(last)}"
 
 
-def _overload(load: OfferedLoad, k: int, place: dict[str, Any]) -> ScenarioWarning:
+def _overload(load: OfferedLoad, patience: float, k: int, place: dict[str, Any]
+              ) -> ScenarioWarning:
+    """More Erlangs than agents: without patience the queue grows without bound; with it,
+    callers hang up (Erlang A says how many) and the queue stays bounded."""
     rate, erlangs, agents = float(load.calls[k]), float(load.erlangs[k]), float(load.agents[k])
     values = {**place, "erlangs": erlangs, "floor": math.floor(erlangs)}
+    impatient = math.isfinite(patience)
     if not agents:
-        return _warning("calls_no_agent", values)
-    return _warning("calls_overload", {**values, "handling": erlangs / rate / 60,
-                                       "agents": agents, "utilisation": erlangs / agents})
+        return _warning("calls_no_agent_abandon" if impatient else "calls_no_agent", values)
+    values |= {"handling": erlangs / rate / 60, "agents": agents,
+               "utilisation": erlangs / agents}
+    if not impatient:
+        return _warning("calls_overload", values)
+    staffed = max(1, math.floor(agents + 1e-9))
+    abandon = ErlangA(rate, erlangs / rate, staffed, patience).p_abandon
+    return _warning("calls_overload_abandon",
+                    {**values, "patience": patience / 60, "abandon": abandon})
 
 
 def _short(load: OfferedLoad, levels: np.ndarray, target: AnswerTimeTarget, k: int,

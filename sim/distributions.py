@@ -129,6 +129,26 @@ class Deterministic:
         return np.full(n, float(self.value))
 
 
+INFINITE = "infinite"  # the patience of callers who never hang up
+
+
+@dataclass(frozen=True)
+class Never:
+    """A time that never runs out: the patience of callers who never hang up (Erlang C's
+    assumption). Written ``patience: infinite`` in a scenario; every draw is infinite."""
+
+    @property
+    def mean(self) -> float:
+        return math.inf
+
+    @property
+    def variance(self) -> float:
+        return 0.0
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return np.full(n, math.inf)
+
+
 @dataclass(frozen=True)
 class Empirical:
     """Resampling of observed durations, each equally likely."""
@@ -206,6 +226,18 @@ def parse_distribution(node: Node) -> Distribution | None:
     except DataError as exc:  # a value the node accessors let through (cv of 0, shape 0…)
         node.report(f"parameters of a {kind} distribution", str(exc))
         return None
+
+
+def parse_patience(node: Node) -> Distribution | None:
+    """Callers' patience: a distribution, or ``infinite`` for callers who never hang up
+    (Erlang C's queue, :class:`Never`)."""
+    if node.value == INFINITE:
+        return Never()
+    if isinstance(node.value, str):
+        node.report(f'a distribution such as {{dist: exponential, mean: 4min}}, or "{INFINITE}" '
+                    "for callers who never hang up")
+        return None
+    return parse_distribution(node)
 
 
 def distribution_from_spec(spec: Mapping[str, Any], source: str = "distribution") -> Distribution:

@@ -26,14 +26,19 @@ import numpy as np
 
 from rules.errors import DataError
 
+# Agents of one queue: far more than any contact centre (the formulas' cost grows with
+# the agents up to the offered load).
+MAX_AGENTS = 1_000_000
+
 
 def _check(rate: float, aht: float, agents: int) -> None:
     if not (math.isfinite(rate) and rate > 0):
         raise DataError(f"arrival rate: expected a positive number per second, found {rate}")
     if not (math.isfinite(aht) and aht > 0):
         raise DataError(f"handling time: expected a positive number of seconds, found {aht}")
-    if isinstance(agents, bool) or int(agents) != agents or agents < 1:
-        raise DataError(f"agents: expected a whole number of at least 1, found {agents}")
+    if isinstance(agents, bool) or int(agents) != agents or not 1 <= agents <= MAX_AGENTS:
+        raise DataError(f"agents: expected a whole number from 1 to {MAX_AGENTS:,}, found "
+                        f"{agents}")
 
 
 def erlang_b(agents: int, load: float) -> float:
@@ -42,9 +47,14 @@ def erlang_b(agents: int, load: float) -> float:
     The recursion B(k) = a B(k-1) / (k + a B(k-1)) never overflows, unlike the closed
     form (a^c / c!) / Σ a^k / k!.
     """
+    if isinstance(agents, bool) or int(agents) != agents or not 0 <= agents <= MAX_AGENTS:
+        raise DataError(f"agents: expected a whole number from 0 to {MAX_AGENTS:,}, found "
+                        f"{agents}")
     blocking = 1.0
     for k in range(1, int(agents) + 1):
         blocking = load * blocking / (k + load * blocking)
+        if blocking == 0.0:  # underflowed far above the load: it stays 0 for more agents
+            break
     return blocking
 
 
@@ -151,6 +161,8 @@ class ErlangA:
         log_a = math.log(x) + y - x * math.log(y) + _log_lower_gamma(x, y)
         inv_a = math.exp(-log_a)
         blocking = erlang_b(self.agents, self.load)
+        if blocking == 0.0:  # so many agents that nobody waits (to double precision)
+            return 0.0
         return 1.0 / (inv_a / blocking + 1.0 - inv_a)
 
     def p_offered_wait_above(self, t: float) -> float:
@@ -197,6 +209,8 @@ class ErlangA:
         """Average speed of answer: the mean wait of the callers who are answered."""
         # With s = y e^{-θv}: E[W; answered] = P(W>0)/γ(x,y) ∫_0^y ln(y/s)/θ (s/y) s^{x-1} e^-s ds,
         # a finite integral whose mass sits near min(x, y); far below it is negligible.
+        if self.p_wait == 0.0:
+            return 0.0
         from scipy import integrate
 
         x, y = self._x, self._y
@@ -231,17 +245,31 @@ def agents_needed(
     max_agents: int = 10_000,
 ) -> int:
     """Fewest agents whose service level at ``threshold`` reaches ``goal``: Erlang C, or
-    Erlang A when a mean ``patience`` is given."""
+    Erlang A when a mean ``patience`` is given (an infinite one is Erlang C's).
+
+    The service level grows with the agents, so the answer is bracketed by doubling and
+    then bisected: a few dozen evaluations, whatever the load."""
     if not 0.0 < goal < 1.0:
         raise DataError(f"goal: expected a fraction strictly between 0 and 1, found {goal}")
     _check(rate, aht, 1)
-    agents = 1 if patience is not None else math.floor(rate * aht) + 1
-    while agents <= max_agents:
+    if patience is not None and math.isinf(patience):
+        patience = None
+    low = 0 if patience is not None else math.floor(rate * aht)  # meets nothing (or cannot)
+
+    def meets(agents: int) -> bool:
         model: ErlangA | ErlangC = (
             ErlangA(rate, aht, agents, patience) if patience is not None
             else ErlangC(rate, aht, agents)
         )
-        if model.service_level(threshold) >= goal:
-            return agents
-        agents += 1
-    raise DataError(f"no staffing of up to {max_agents} agents reaches a service level of {goal}")
+        return model.service_level(threshold) >= goal
+
+    if low >= max_agents or not meets(max_agents):
+        raise DataError(f"no staffing of up to {max_agents:,} agents reaches a service level "
+                        f"of {goal:.0%} (offered load: {rate * aht:,.1f} Erlangs)")
+    high = max(low + 1, 1)
+    while not meets(high):  # low < answer ≤ max_agents
+        low, high = high, min(2 * high, max_agents)
+    while high - low > 1:  # low fails, high meets
+        middle = (low + high) // 2
+        low, high = (low, middle) if meets(middle) else (middle, high)
+    return high

@@ -33,7 +33,7 @@ from rules.document import Node, did_you_mean
 from rules.pack import RulePack
 from rules.schema import Key, Section
 
-from .distributions import Distribution, parse_distribution
+from .distributions import Distribution, parse_distribution, parse_patience
 from .policies import FINISH, SHIFT_END_POLICIES
 from .scenario import (
     ANY_CALL,
@@ -94,7 +94,7 @@ def read_level_one(node: Node, pack: RulePack) -> LevelOne | None:
         Key("groups", lambda n: n, default=None),
         Key("routing", lambda n: n, default=None),
         Key("handling", _handling),
-        Key("patience", parse_distribution),
+        Key("patience", parse_patience),
         Key("after_call_work", parse_distribution, default=None),
         Key("first_contact", lambda n: _first_contact(n, services)),
         Key("calendar", lambda n: n.choice(pack.calendars, "a calendar of the rule pack:")),

@@ -218,8 +218,12 @@ def _resolver_desk(env: simpy.Environment, scenario: Scenario, pack: RulePack,
                    log: EventLogBuilder, begin: float, end: float) -> ResolverDesk:
     """The resolver groups in ``env``, with their business hours and the users' replies."""
     esc = scenario.escalation
-    around_clock = [i + 1 for i, c in enumerate(pack.priority_codes)
-                    if pack.calendar(pack.resolution_target(c).calendar).always_open]
+    # Priorities whose target runs 24/7 are worked around the clock, and so is any more
+    # urgent one (a priority may have no resolution target: it is no less urgent for that).
+    targets = [pack.resolution_target(c) for c in pack.priority_codes]
+    last = max((i + 1 for i, t in enumerate(targets)
+                if t is not None and pack.calendar(t.calendar).always_open), default=0)
+    around_clock = list(range(1, last + 1))
     hours = {name: pack.calendar(group.calendar).open_intervals(begin, end)
              for name, group in esc.groups.items()}
     replies = (pack.calendar(esc.waiting.calendar).open_intervals(begin, end + 90 * 86400)

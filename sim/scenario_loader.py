@@ -28,6 +28,7 @@ from .level_one_loader import check_routing, read_level_one
 from .overlay import SCENARIO_KEYS, outside, read_layers, reading_roots, roots_text
 from .policies import HAND_BACK, SHIFT_END_POLICIES
 from .profiles import parse_profile
+from .run_size import MAX_CONTACTS, run_size
 from .scenario import (
     CHANNELS,
     REASON_KINDS,
@@ -113,6 +114,12 @@ def read_scenario(doc: Document, roots: Sequence[Path] | None = None
         source=doc.name,
     )
     try:
+        size = run_size(scenario, pack)
+        if not size.fits:
+            doc.report(size.largest, "a run the simulator can hold: at most "
+                       f"{MAX_CONTACTS:,} contacts per replication", size.describe(),
+                       "Shorten the horizon or the warm-up, or lower the volumes.")
+            raise ValidationError(doc.problems)
         warnings = capacity_warnings(scenario, pack)
     except DataError as exc:  # e.g. a month's volume with no open half-hour to arrive in
         root["demand"]["streams"].report("volumes that can arrive while calendars are open",
@@ -239,8 +246,9 @@ def _horizon(node: Node, pack: RulePack) -> Horizon | None:
     warmup = 0.0
     if node.has("warmup"):
         warmup = node["warmup"].duration() or 0.0
-        if warmup % 86400:
-            node["warmup"].report('whole days such as "7d"')
+        if warmup % 86400 or warmup > MAX_DAYS * 86400:
+            node["warmup"].report(f'whole days such as "7d", at most {MAX_DAYS}d')
+            warmup = 0.0
     backlog = _read(node, "initial_backlog", lambda n: _initial_backlog(n, pack))
     if start is None or days is None or (node.has("initial_backlog") and backlog is None):
         return None

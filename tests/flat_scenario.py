@@ -32,7 +32,7 @@ level_one:
   handling:
     phone: {dist: deterministic, value: 6min}
     email: {dist: deterministic, value: 6min}
-  patience: {dist: exponential, mean: 4min}
+  patience: PATIENCE
   first_contact: {"*": FIRST}
   calendar: ouvrable-0730-1700
 escalation:
@@ -57,14 +57,16 @@ def flat_scenario(
     headcount: int = 30,
     first_contact: str = "50%",
     days: str = "{mon: 1, tue: 1, wed: 1, thu: 1, fri: 1}",
+    patience: str = "{dist: exponential, mean: 4min}",
 ) -> str:
     """The flat scenario's YAML, with its level-1 staffing, level-2 headcount, first-contact
-    share and weekday weights of the arrival profile as given."""
+    share, weekday weights of the arrival profile and callers' patience as given."""
     return (
         _TEMPLATE.replace("STAFFING", staffing)
         .replace("HEADCOUNT", str(headcount))
         .replace("FIRST", first_contact)
         .replace("DAYS", days)
+        .replace("PATIENCE", patience)
     )
 
 

@@ -11,17 +11,17 @@ from flat_scenario import agents_table, flat_scenario
 
 from rules.errors import ValidationError
 from sim.capacity import capacity_warnings
-from sim.erlang import ErlangC
+from sim.erlang import ErlangA, ErlangC
 from sim.scenario import ScenarioWarning
 from sim.scenario_loader import load_scenario
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "cspq-baseline.yaml"
 
-def _flat(tmp_path: Path, agents: int, headcount: int = 30, first: str = "50%"
-          ) -> tuple[ScenarioWarning, ...]:
+def _flat(tmp_path: Path, agents: int, headcount: int = 30, first: str = "50%",
+          patience: str = "{dist: exponential, mean: 4min}") -> tuple[ScenarioWarning, ...]:
     path = tmp_path / "flat.yaml"
     path.write_text(flat_scenario(agents_table(agents), headcount=headcount,
-                                  first_contact=first), encoding="utf-8")
+                                  first_contact=first, patience=patience), encoding="utf-8")
     scenario, _ = load_scenario(path)
     return scenario.warnings
 
@@ -38,6 +38,18 @@ def test_calls_beyond_the_agents_on_duty_warn_on_every_weekday(tmp_path: Path) -
     # Agent time is short over the month too: 418 × 0.5 h × 2.0 Erlangs = 418 h of work.
     month = [w for w in warnings if "agent-hours" in w.what]
     assert len(month) == 1 and "418 h" in month[0].what
+
+
+def test_an_overload_says_callers_hang_up_when_they_have_patience(tmp_path: Path) -> None:
+    [impatient] = [w for w in _flat(tmp_path, agents=2) if w.where.endswith("Monday 07:30–17:00")]
+    abandon = ErlangA(10 / 1800, 360.0, 2, 240.0).p_abandon  # bounded queue: callers leave
+    assert impatient.kind == "calls_overload_abandon"
+    assert "grows without bound" not in impatient.suggestion
+    assert f"expects {abandon:.0%} of them to abandon" in impatient.suggestion
+    [patient] = [w for w in _flat(tmp_path, agents=2, patience="infinite")
+                 if w.where.endswith("Monday 07:30–17:00")]
+    assert patient.kind == "calls_overload"  # Erlang C: nobody leaves, the queue grows
+    assert patient.suggestion.startswith("the queue grows without bound")
 
 
 def test_erlang_c_notes_where_the_answer_target_cannot_be_met(tmp_path: Path) -> None:
@@ -122,10 +134,14 @@ def test_cau_words_every_warning_in_french_and_as_sim_does_in_english(tmp_path: 
     path.write_text(flat_scenario('{table: {mon-fri: {"07:30": 0, "08:00": 5, "17:00": 0}}}'),
                     encoding="utf-8")
     warnings = (*_flat(tmp_path, agents=2, headcount=23), *_flat(tmp_path, agents=3),
+                *_flat(tmp_path, agents=2, patience="infinite"),
                 *load_scenario(path)[0].warnings)
+    path.write_text(flat_scenario('{table: {mon-fri: {"07:30": 0, "08:00": 5, "17:00": 0}}}',
+                                  patience="infinite"), encoding="utf-8")
+    warnings += load_scenario(path)[0].warnings
     kinds = {w.kind for w in warnings}
     assert kinds == {"calls_overload", "agent_time", "group_overload", "answer_short",
-                     "calls_no_agent"}
+                     "calls_no_agent", "calls_overload_abandon", "calls_no_agent_abandon"}
     for warning in warnings:
         assert warning_text(warning, "en") == str(warning)
         french = warning_text(warning, "fr")

@@ -1,9 +1,14 @@
 """Every ``cau`` sub-command answers bad input the same way: exit status 2 and a message
-naming the problem on stderr, never a traceback. Each command is tried with a missing
-file, a file of the wrong format and a bad option value (plus an output it cannot write)."""
+naming the problem on stderr, never a traceback nor a hang. Each command is tried with a
+missing file, a file of the wrong format and a bad option value (plus an output it cannot
+write), then with hostile and clumsy inputs: FIFOs and devices, YAML bombs, numbers YAML
+or the simulator cannot hold, files named outside a scenario's folders, empty, header-only
+and truncated data."""
 
 from __future__ import annotations
 
+import gzip
+import os
 from pathlib import Path
 
 import pytest
@@ -34,7 +39,7 @@ CASES: dict[str, tuple[list[str], str]] = {
     "measure-missing-file": (["measure", "{dir}/missing.csv", "--rules", "cspq-cau"],
                              "missing.csv: no such file"),
     "measure-wrong-format": (["measure", "{dir}/wrong.csv", "--rules", "cspq-cau"],
-                             'missing column(s) "id"'),
+                             'missing columns "id"'),
     "measure-not-parquet": (["measure", "{dir}/fake.parquet", "--rules", "cspq-cau"],
                             "cannot be read as PARQUET"),
     "measure-unknown-pack": (["measure", "{dir}/events.csv", "--rules", "nopack"],
@@ -48,7 +53,7 @@ CASES: dict[str, tuple[list[str], str]] = {
     "dashboard-missing-file": (["dashboard", "{dir}/missing.csv", "--rules", "cspq-cau",
                                 "--out", "{dir}/out"], "missing.csv: no such file"),
     "dashboard-wrong-format": (["dashboard", "{dir}/wrong.csv", "--rules", "cspq-cau",
-                                "--out", "{dir}/out"], 'missing column(s) "id"'),
+                                "--out", "{dir}/out"], 'missing columns "id"'),
     "dashboard-bad-month": (["dashboard", "{dir}/events.csv", "--rules", "cspq-cau", "--out",
                              "{dir}/out", "--month", "2026-13"],
                             'expected a month such as 2026-03, found "2026-13"'),
@@ -75,7 +80,7 @@ CASES: dict[str, tuple[list[str], str]] = {
     "calibrate-missing-file": (["calibrate", "{dir}/missing.csv", "--rules", "cspq-cau"],
                                "missing.csv: no such file"),
     "calibrate-wrong-format": (["calibrate", "{dir}/wrong.csv", "--rules", "cspq-cau"],
-                               'missing column(s) "id"'),
+                               'missing columns "id"'),
     "calibrate-out-is-a-directory": (["calibrate", "{dir}/events.csv", "--rules", "cspq-cau",
                                       "--out", "{dir}/a-dir"], "a-dir: cannot be written"),
     "import-missing-file": (["import", "{dir}/missing.csv", "--mapping", "volvo-bpi2013",
@@ -106,6 +111,141 @@ CASES: dict[str, tuple[list[str], str]] = {
                                       "a-dir: cannot be written"),
 }
 
+# Hostile and clumsy inputs (issue 12), one table per command. {dir} also holds: fifo (a
+# named pipe), base.yaml (the baseline scenario), the YAML files of _YAML and the logs of
+# _LOGS below, hostname.txt (a text file), link.yaml (a symbolic link to /etc/passwd).
+HOSTILE: dict[str, dict[str, tuple[list[str], str]]] = {
+    "validate": {
+        "fifo": (["validate", "{dir}/fifo"], "is a FIFO (named pipe), not a regular file"),
+        "device": (["validate", "/dev/zero"], "is a character device, not a regular file"),
+        "directory": (["validate", "{dir}/a-dir"], "is a directory, not a regular file"),
+        "billion-laughs": (["validate", "{dir}/laughs.yaml"],
+                           "expected aliases that expand to at most 10,000 values"),
+        "alias-in-itself": (["validate", "{dir}/self-alias.yaml"],
+                            "expected an alias that does not contain itself"),
+        "complex-key": (["validate", "{dir}/complex-key.yaml"],
+                        "expected keys that are names or numbers, found a list as a key"),
+        "5000-digit-integer": (["validate", "{dir}/bigint.yaml"],
+                               "demand.scale: expected a value YAML can read"),
+        "infinite-volume": (["validate", "{dir}/inf.yaml"],
+                            "per_month: expected a number of at least 0.0, found inf"),
+        "nan-volume": (["validate", "{dir}/nan.yaml"],
+                       "per_month: expected a number of at least 0.0, found nan"),
+        "nan-scale": (["validate", "{dir}/scale-nan.yaml"],
+                      "demand.scale: expected a number of at least 0.0, found nan"),
+        "scale-a-million": (["validate", "{dir}/scale-big.yaml"],
+                            "demand.scale: expected a run the simulator can hold"),
+        "warmup-a-century": (["validate", "{dir}/warmup.yaml"],
+                             'horizon.warmup: expected whole days such as "7d", at most 366d'),
+        "backlog-1e8": (["validate", "{dir}/backlog.yaml"],
+                        "horizon.initial_backlog.tickets: expected a run the simulator can"),
+        "surge-1e9": (["validate", "{dir}/surge.yaml"],
+                      "demand.outages[0].surge.calls: expected a run the simulator can hold"),
+        "extends-chain-of-1200": (["validate", "{dir}/chain-1200.yaml"],
+                                  "expected a chain of at most 16 base scenarios"),
+        "extends-a-text": (["validate", "{dir}/extends-text.yaml"],
+                           'found "hostname.txt": a text of 11 characters, not a YAML mapping'),
+        "extends-outside": (["validate", "{dir}/extends-etc.yaml"],
+                            'found "/etc/hostname", outside them'),
+        "extends-symlink-out": (["validate", "{dir}/extends-link.yaml"],
+                                'found "link.yaml", outside them'),
+        "rule-pack-outside": (["validate", "{dir}/pack-etc.yaml"],
+                              'rule_pack: expected a rule pack inside the folders'),
+        "patience-a-word": (["validate", "{dir}/patience-word.yaml"],
+                            'or "infinite" for callers who never hang up, found "forever"'),
+    },
+    "measure": {
+        "empty-file": (["measure", "{dir}/empty.csv", "--rules", "cspq-cau"],
+                       "empty.csv: is empty; an event log starts with the header line"),
+        "header-only": (["measure", "{dir}/header.csv", "--rules", "cspq-cau"],
+                        "header.csv: has a header line and no event"),
+        "year-2500": (["measure", "{dir}/y2500.csv", "--rules", "cspq-cau"],
+                      'is outside the years 1970–2199 that cau reads'),
+        "date-without-time": (["measure", "{dir}/date-only.csv", "--rules", "cspq-cau"],
+                              'time "2026-03-05" has no time of day'),
+        "fifo": (["measure", "{dir}/fifo.csv", "--rules", "cspq-cau"], "is a FIFO"),
+        "truncated-gzip": (["measure", "{dir}/cut.csv.gz", "--rules", "cspq-cau"],
+                           "cannot be read to its end (a corrupt or truncated file"),
+    },
+    "dashboard": {
+        "empty-file": (["dashboard", "{dir}/empty.csv", "--rules", "cspq-cau", "--out",
+                        "{dir}/out"], "empty.csv: is empty"),
+        "header-only": (["dashboard", "{dir}/header.csv", "--rules", "cspq-cau", "--out",
+                         "{dir}/out"], "header.csv: has a header line and no event"),
+        "year-1600": (["dashboard", "{dir}/y1600.csv", "--rules", "cspq-cau", "--out",
+                       "{dir}/out"], 'is outside the years 1970–2199 that cau reads'),
+    },
+    "calibrate": {
+        "empty-file": (["calibrate", "{dir}/empty.csv", "--rules", "cspq-cau"],
+                       "empty.csv: is empty"),
+        "year-2500": (["calibrate", "{dir}/y2500.csv", "--rules", "cspq-cau"],
+                      'is outside the years 1970–2199 that cau reads'),
+    },
+    "import": {
+        "corrupt-zip": (["import", "{dir}/corrupt.zip", "--mapping", "servicenow-uci", "--out",
+                         "{dir}/out.csv"], "cannot be read as a zip archive"),
+        "empty-source": (["import", "{dir}/empty.csv", "--mapping", "volvo-bpi2013", "--out",
+                          "{dir}/out.csv"], "empty.csv: is empty"),
+        "fifo-source": (["import", "{dir}/fifo", "--mapping", "volvo-bpi2013", "--out",
+                         "{dir}/out.csv"], "is a FIFO"),
+        "device-source": (["import", "/dev/zero", "--mapping", "volvo-bpi2013", "--out",
+                           "{dir}/out.csv"], "is a character device"),
+        "fifo-mapping": (["import", EXPORT, "--mapping", "{dir}/fifo", "--out",
+                          "{dir}/out.csv"], "is a FIFO"),
+    },
+    "erlang": {
+        "a-billion-agents": (["erlang", "c", "--rate", "2/min", "--aht", "5min", "--agents",
+                              "1000000000"], "expected a whole number from 1 to 1,000,000"),
+        "staff-beyond-reach": (["erlang", "staff", "--rate", "1000/s", "--aht", "5min"],
+                               "no staffing of up to 10,000 agents reaches"),
+    },
+    "simulate": {
+        "extends-outside": (["simulate", "{dir}/extends-etc.yaml", "-n", "1"],
+                            'found "/etc/hostname", outside them'),
+        "scale-a-million": (["simulate", "{dir}/scale-big.yaml", "-n", "1"],
+                            "expected a run the simulator can hold"),
+    },
+    "targets": {
+        "fifo": (["targets", "{dir}/fifo", "--target", "P3"], "is a FIFO"),
+    },
+    "staff": {
+        "surge-1e9": (["staff", "{dir}/surge.yaml"], "expected a run the simulator can hold"),
+    },
+}
+for _command, _cases in HOSTILE.items():
+    CASES.update({f"{_command}-{name}": case for name, case in _cases.items()})
+
+_HEADER = "id,time,event,value,channel,option,service,level,group\n"
+_TICKET = ("T-{n},{t1},opened,,phone,1,,1,CAU\nT-{n},{t1},priority,P3,phone,1,,1,CAU\n"
+           "T-{n},{t2},resolved,,phone,1,,1,CAU\n")
+_LOGS = {
+    "empty.csv": "",
+    "header.csv": _HEADER,
+    "y2500.csv": _HEADER + _TICKET.format(n=1, t1="2500-03-02T08:31:00-05:00",
+                                          t2="2500-03-02T09:31:00-05:00"),
+    "y1600.csv": _HEADER + _TICKET.format(n=1, t1="1600-03-02T08:31:00-05:00",
+                                          t2="1600-03-02T09:31:00-05:00"),
+    "date-only.csv": _HEADER + _TICKET.format(n=1, t1="2026-03-05", t2="2026-03-06"),
+}
+_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n"
+    for p, n in zip("abcdefghi", "bcdefghij", strict=True))
+_YAML = {
+    "laughs.yaml": _LAUGHS,
+    "self-alias.yaml": "a: &x [*x]\n",
+    "complex-key.yaml": "? [a, b]\n: 1\n",
+    "bigint.yaml": "extends: base.yaml\ndemand:\n  scale: " + "9" * 5000 + "\n",
+    "scale-nan.yaml": "extends: base.yaml\ndemand:\n  scale: .nan\n",
+    "scale-big.yaml": "extends: base.yaml\ndemand:\n  scale: 1000000\n",
+    "warmup.yaml": "extends: base.yaml\nhorizon:\n  warmup: 36500d\n",
+    "backlog.yaml": "extends: base.yaml\nhorizon:\n  initial_backlog:\n    age: {dist: "
+                    "exponential, mean: 2d}\n    tickets: {N2-bureautique: {P3: 100000000}}\n",
+    "extends-text.yaml": "extends: hostname.txt\n",
+    "extends-etc.yaml": "extends: /etc/hostname\n",
+    "extends-link.yaml": "extends: link.yaml\n",
+    "patience-word.yaml": "extends: base.yaml\nlevel_one:\n  patience: forever\n",
+}
+
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -121,6 +261,25 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "T-1,2026-03-02T25:99:00-05:00,resolved,,phone,1,,1,CAU\n", encoding="utf-8")
     assert main(["import", EXPORT, "--mapping", "volvo-bpi2013",
                  "--out", str(folder / "events.csv")]) == 0
+    os.mkfifo(folder / "fifo")
+    os.mkfifo(folder / "fifo.csv")
+    (folder / "link.yaml").symlink_to("/etc/passwd")
+    (folder / "hostname.txt").write_text("secret-host\n", encoding="utf-8")
+    (folder / "corrupt.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    (folder / "cut.csv.gz").write_bytes(gzip.compress((folder / "events.csv").read_bytes())[:900])
+    baseline = Path(BASELINE).read_text(encoding="utf-8")
+    (folder / "base.yaml").write_text(baseline, encoding="utf-8")
+    for name, old, new in (("inf.yaml", "per_month: 5500", "per_month: .inf"),
+                           ("nan.yaml", "per_month: 5500", "per_month: .nan"),
+                           ("surge.yaml", "calls: 90,", "calls: 1000000000,"),
+                           ("pack-etc.yaml", "rule_pack: cspq-cau", "rule_pack: /etc/passwd")):
+        assert old in baseline
+        (folder / name).write_text(baseline.replace(old, new), encoding="utf-8")
+    for i in range(1, 1201):
+        (folder / f"chain-{i}.yaml").write_text(
+            f"extends: {'base' if i == 1 else f'chain-{i - 1}'}.yaml\n", encoding="utf-8")
+    for name, text in {**_LOGS, **_YAML}.items():
+        (folder / name).write_text(text, encoding="utf-8")
     return folder
 
 
@@ -128,6 +287,17 @@ def test_every_command_is_tried() -> None:
     commands = {argv[0] for argv, _ in CASES.values()}
     registered = {name.removeprefix("cmd_") for name in COMMAND_MODULES}
     assert commands >= registered
+    assert set(HOSTILE) == registered  # a table of hostile inputs for every command
+
+
+def test_a_file_of_the_wrong_kind_is_described_never_quoted(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for target in ("extends-text.yaml", "link.yaml"):
+        assert main(["validate", str(files / target), "--allow", "/etc"]) == 2
+        err = capsys.readouterr().err
+        assert "secret-host" not in err and "root:" not in err, err
+        assert "not a YAML mapping" in err
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -32,3 +32,19 @@ def test_register_adds_messages_and_refuses_conflicts(monkeypatch: pytest.Monkey
         i18n.register({"greeting": {"fr": "Salut", "en": "Hi"}})
     with pytest.raises(ValueError, match="no French"):
         i18n.register({"bye": {"en": "Bye"}})
+
+
+@pytest.mark.parametrize(("count", "fr", "en"), [
+    (0, "0 jour férié en 2026", "0 holidays in 2026"),
+    (1, "1 jour férié en 2026", "1 holiday in 2026"),
+    ("1\u202f234", "1\u202f234 jours fériés en 2026", "1\u202f234 holidays in 2026"),
+])
+def test_a_count_agrees_with_its_noun(count: object, fr: str, en: str) -> None:
+    assert i18n.message("holidays_in", count=count, year=2026) == fr
+    assert i18n.message("holidays_in", "en", count=count, year=2026) == en
+
+
+def test_no_message_hedges_its_plural_with_parentheses() -> None:
+    hedged = {key for key, texts in i18n.MESSAGES.items()
+              for text in texts.values() if "(s)" in text}
+    assert not hedged

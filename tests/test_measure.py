@@ -340,9 +340,13 @@ def test_write_puts_each_table_in_a_csv_file(tmp_path: Any) -> None:
         f"{n}.csv" for n in ("monthly", "tickets", "calls", "volumes", "first_contact"))
 
 
-def test_an_empty_log_measures_to_empty_tables() -> None:
-    m = measure(EventLog.from_records([]), default_pack())
+def test_an_empty_log_measures_to_empty_tables_at_a_given_instant() -> None:
+    m = measure(EventLog.from_records([]), default_pack(), as_of=1.77e9)
     assert m.tickets.empty and m.calls.empty and m.reconciliation["tickets"] == 0
+    assert set(m.monthly["month"]) == {"2026-02"}
+    # Without an instant there is no month to report (not the epoch's 1969-12).
+    with pytest.raises(DataError, match="nothing to measure: the event log has no event"):
+        measure(EventLog.from_records([]), default_pack())
 
 
 # -- against the plain reference loop ----------------------------------------------
@@ -410,7 +414,7 @@ def test_cau_measure_prints_french_tables_and_writes_tickets_csv_and_json(
                  "--tickets", str(tmp_path / "t.csv"), "--as-of", "2026-04-01 12:00"]) == 0
     shown = capsys.readouterr()
     assert "Mois 2026-03" in shown.out and "Ouverts hors délai" in shown.out
-    assert "5 lignes lues, 5 retenues, 0 rejetées" in shown.err
+    assert "5 lignes lues, 5 retenues, 0 rejetée" in shown.err
     per_ticket = pd.read_csv(tmp_path / "t.csv")
     assert list(per_ticket["id"]) == ["A", "C"]
     assert per_ticket.loc[0, "deadline"] == "2026-04-01T01:00:00-04:00"

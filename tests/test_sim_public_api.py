@@ -16,7 +16,7 @@ PUBLIC = {
     "simulate_contact_centre": "contact_centre",
     "Deterministic": "distributions", "Distribution": "distributions",
     "Empirical": "distributions", "Exponential": "distributions", "Gamma": "distributions",
-    "Lognormal": "distributions", "Weibull": "distributions",
+    "Lognormal": "distributions", "Never": "distributions", "Weibull": "distributions",
     "distribution_from_spec": "distributions", "parse_distribution": "distributions",
     "ErlangA": "erlang", "ErlangC": "erlang", "agents_needed": "erlang", "erlang_b": "erlang",
     "SOURCES": "rng", "Streams": "rng",

@@ -60,8 +60,9 @@ def test_overlay_loads_extends_the_base_and_has_the_needed_staffing(
     assert main(["staff", str(flat), "--out", str(out), "--lang", "en"]) == 0
     printed = capsys.readouterr().out
     assert "Erlang A per half-hour ignores e-mail work" in printed
-    assert f"cau simulate {out}" in printed
-    staffed, pack = load_scenario(out)
+    # The base is outside the overlay's folder and the working directory: say how to allow it.
+    assert f"cau simulate {out} --allow {flat.parent.resolve()}" in printed
+    staffed, pack = load_scenario(out, allow=[flat.parent])
     assert [Path(b).resolve() for b in staffed.bases] == [flat.resolve()]
     scenario, _ = load_scenario(flat)
     assert replace(staffed, level_one=scenario.level_one, name=scenario.name, source="",
