@@ -27,9 +27,9 @@ SCENARIO_KEYS = frozenset({"horizon", "demand", "level_one", "escalation", EXTEN
 # Keys that make a mapping one value, replaced whole: a distribution's family, and the
 # two forms of a staffing (a table over a base's shifts must not leave both).
 WHOLE = ("dist", "shifts", "table")
-# Top-level keys of a scenario's parts (a base may hold only some of them).
-SCENARIO_PARTS = ("version", "name", "rule_pack", "horizon", "demand", "level_one",
-                  "escalation", "targets", "description")
+# Top-level keys only a scenario has (a base may hold only some of them): a file with a
+# rule pack's keys and none of these is a rule pack.
+SCENARIO_PARTS = ("rule_pack", "horizon", "demand", "level_one", "escalation")
 # Bases in one chain: a planner's variants extend one or two files; a long chain is a
 # mistake or an attack (each level is a file read and a merge).
 MAX_BASES = 16

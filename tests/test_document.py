@@ -132,3 +132,62 @@ def test_format_duration_round_trips() -> None:
 
 def test_did_you_mean_lists_choices_when_nothing_is_close() -> None:
     assert did_you_mean("zzz", ["a", "b"]) == 'Allowed: "a", "b".'
+
+
+# -- hostile YAML: every case a located problem, never a hang or a traceback -------------
+def _problems(text: str) -> list[str]:
+    with pytest.raises(ValidationError) as caught:
+        Document("hostile.yaml", text).raise_problems()
+    return [str(p) for p in caught.value.problems]
+
+
+def test_aliases_expand_to_a_bounded_number_of_values() -> None:
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n"
+        for p, n in zip("abcdefghi", "bcdefghij", strict=True))  # 10^10 values asked
+    [problem] = _problems(laughs)
+    assert "expected aliases that expand to at most 10,000 values, found more" in problem
+    few = Document("fine.yaml", "a: &a [1, 2]\nb: [*a, *a]\n")  # ordinary reuse is fine
+    assert few.data == {"a": [1, 2], "b": [[1, 2], [1, 2]]} and not few.problems
+
+
+def test_an_alias_inside_its_own_anchor_is_a_problem() -> None:
+    [problem] = _problems("a: &x [*x]\n")
+    assert "hostile.yaml:1:4: a[0]: expected an alias that does not contain itself" in problem
+
+
+def test_keys_are_names_or_numbers() -> None:
+    [problem] = _problems("? [a, b]\n: 1\nc: 2\n")
+    assert "expected keys that are names or numbers, found a list as a key" in problem
+
+
+def test_merge_keys_merge_under_the_mapping_own_keys() -> None:
+    doc = Document("merge.yaml", "base: &b {x: 1, y: 2}\nother: &o {y: 3, z: 4}\n"
+                                 "one: {<<: *b, y: 20}\nmany: {<<: [*b, *o], w: 0}\n")
+    assert not doc.problems
+    assert doc.data["one"] == {"x": 1, "y": 20}
+    assert doc.data["many"] == {"x": 1, "y": 2, "z": 4, "w": 0}  # the first listed wins
+    assert doc.positions[("one", "x")] == (1, 14)  # where the merged value is written
+    assert "a mapping (or a list of mappings) to merge" in _problems("a: {<<: 1}\n")[0]
+
+
+def test_a_value_yaml_cannot_make_is_one_problem_at_its_place() -> None:
+    [problem] = _problems("n: " + "9" * 5000 + "\nday: 2026-02-30\n")[:1]
+    assert problem.startswith("hostile.yaml:1:4: n: expected a value YAML can read, found "
+                              '"9999')
+    assert "(5,000 characters)" in problem
+    doc = Document("day.yaml", "day: 2026-02-30\n")
+    doc.root()["day"].str()  # said once: the accessors say nothing more of it
+    assert len(doc.problems) == 1 and "day is out of range" in str(doc.problems[0])
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", "1" * 400])
+def test_a_number_is_finite(value: str) -> None:
+    doc = Document("n.yaml", f"n: {value}\n")
+    assert doc.root()["n"].number(low=0.0) is None
+    assert "expected a number of at least 0.0" in str(doc.problems[0])
+
+
+def test_nesting_is_bounded() -> None:
+    [problem] = _problems("a: " + "[" * 200 + "]" * 200 + "\n")
+    assert "at most 64 levels of nesting" in problem

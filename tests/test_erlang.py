@@ -222,3 +222,37 @@ def test_cau_erlang_rejects_a_rate_without_unit(capsys: pytest.CaptureFixture[st
         run_erlang(["erlang", "b", "--rate", "2", "--aht", "5min", "--agents", "3"])
     assert caught.value.code == 2
     assert 'expected a rate such as "2/min"' in capsys.readouterr().err
+
+
+def test_heavy_overstaffing_answers_everyone_at_once() -> None:
+    # 400 agents for 10 Erlangs: Erlang B underflows to 0; nobody waits, nobody abandons.
+    model = ErlangA(2 / 60, 300.0, 400, 240.0)
+    assert (model.p_wait, model.p_abandon, model.asa) == (0.0, 0.0, 0.0)
+    assert model.service_level(40.0) == 1.0 and model.occupancy == pytest.approx(10 / 400)
+    assert ErlangC(2 / 60, 300.0, 400).p_wait == 0.0
+
+
+def test_agents_are_bounded_and_the_formulas_fast_up_to_the_bound() -> None:
+    with pytest.raises(DataError, match="agents: expected a whole number from 1 to 1,000,000"):
+        ErlangC(2 / 60, 300.0, 10**9)
+    with pytest.raises(DataError, match="from 0 to 1,000,000"):
+        erlang_b(10**9, 10.0)
+    assert erlang_b(10**6, 10.0) == 0.0  # stops once it underflows, not after 10^6 steps
+
+
+@pytest.mark.parametrize("patience", [None, 30.0, 240.0, math.inf])
+def test_agents_needed_bisects_to_the_fewest_agents(patience: float | None) -> None:
+    rate, aht = 0.2, 300.0  # 60 Erlangs
+    needed = agents_needed(rate, aht, 40.0, 0.85, patience)
+    exact = None if patience is None or math.isinf(patience) else patience
+
+    def level(agents: int) -> float:
+        if exact is None:
+            return ErlangC(rate, aht, agents).service_level(40.0)
+        return ErlangA(rate, aht, agents, exact).service_level(40.0)
+
+    assert level(needed) >= 0.85 > level(needed - 1)
+    if patience is not None and math.isinf(patience):
+        assert needed == agents_needed(rate, aht, 40.0, 0.85)  # infinite patience: Erlang C
+    with pytest.raises(DataError, match="no staffing of up to 10,000 agents"):
+        agents_needed(1000.0, 300.0, 40.0, 0.85)

@@ -246,3 +246,36 @@ def test_the_documented_example_reads_cleanly(tmp_path: Path) -> None:
     (tmp_path / "example.csv").write_text(example, encoding="utf-8")
     log = read_event_log(tmp_path / "example.csv", priorities=PACK)
     assert log.report is not None and log.report.rows_rejected == 0 and len(log) == 8
+
+
+def test_an_instant_needs_a_time_of_day_and_spaces_around_it_do_not_matter() -> None:
+    seconds, reasons = parse_instants(pd.Series(
+        ["2026-03-05", "2026-03-05T08:00:00-05:00 ", " 2026-03-05 08:00-05:00", "2026-03-05Z"]))
+    assert np.isnan(seconds[0]) and reasons[0] == (  # not UTC midnight: "-05" is the day
+        'time "2026-03-05" has no time of day; write it like 2026-03-02T08:31:00-05:00')
+    expected = pd.Timestamp("2026-03-05T13:00:00Z").timestamp()
+    assert seconds[1] == seconds[2] == expected and reasons[1] == reasons[2] == ""
+    assert "cannot read" in reasons[3]
+
+
+@pytest.mark.parametrize("when", ["2500-03-02T08:31:00-05:00", "1600-03-02T08:31:00-05:00",
+                                  "1969-12-31T23:59:59Z", "2200-01-01T00:00:00Z"])
+def test_instants_beyond_the_years_cau_reads_are_rejected_not_a_crash(
+    tmp_path: Path, when: str
+) -> None:
+    path = write_csv(tmp_path, [f"T9,{when},opened,,phone,1,,1,CAU", *GOOD])
+    log = read_event_log(path, priorities=PACK)
+    assert log.report is not None and log.report.rows_kept == len(GOOD)
+    assert log.report.first_fault() == (
+        2, f'time "{when}" is outside the years 1970–2199 that cau reads')
+
+
+def test_an_empty_file_and_missing_canonical_columns_are_said_plainly(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"empty.csv: is empty; an event log starts with"):
+        read_event_log(empty)
+    some = tmp_path / "some.csv"
+    some.write_text("id,time\nT1,2026-03-02T08:31:00-05:00\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r'The file has 2 columns: "id", "time"\.'):
+        read_event_log(some)

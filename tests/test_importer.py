@@ -327,3 +327,38 @@ def test_cau_import_leaves_nothing_half_written_on_error(
     assert 'state.values.Fermé: expected a status' in capsys.readouterr().err
     assert out.read_text() == "previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "events.csv"]
+
+
+def test_a_line_cut_short_is_rejected_not_read_as_a_row(tmp_path: Path) -> None:
+    cut = [*THIRD_ROWS[:-1], "B2;2026-03-29 03:30:00;Réglé en"]  # the export ends mid-row
+    log = third(tmp_path, cut)
+    assert log.report is not None
+    assert log.report.first_fault() == (9, "the row has 3 of the header's 8 fields (a line "
+                                           "cut short, as at the end of a truncated export?)")
+    assert "B2" not in set(log.frame["id"]) and log.report.rows_read == 8
+
+
+def test_instants_beyond_the_years_cau_reads_reject_their_row(tmp_path: Path) -> None:
+    far = [*THIRD_ROWS[:7], "B2;2500-03-29 01:30:00;Nouveau;Critique;N1;Courriel;;CAU"]
+    log = third(tmp_path, far)
+    assert log.report is not None and log.report.first_fault() == (
+        8, 'time "2500-03-29 01:30:00" is outside the years 1970–2199 that cau reads')
+
+
+def test_cau_import_checks_priorities_against_the_cau_pack_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "map.yaml").write_text(
+        "mapping: 1\nsource: {format: csv}\ntime: {format: iso8601}\n"
+        "ticket: {id: id, time: time}\nstate: {column: state, values: {open: open, "
+        "done: resolved}}\nfields: {priority: prio}\n", encoding="utf-8")
+    (tmp_path / "src.csv").write_text(
+        "id,time,state,prio\nA,2026-03-02T08:00:00-05:00,open,P9\n"
+        "A,2026-03-02T09:00:00-05:00,done,P9\nB,2026-03-02T08:00:00-05:00,open,P3\n",
+        encoding="utf-8")
+    assert main(["import", str(tmp_path / "src.csv"), "--mapping", str(tmp_path / "map.yaml"),
+                 "--out", str(tmp_path / "out.csv"), "--lang", "en"]) == 0
+    printed = capsys.readouterr().out
+    assert "3 rows read, 1 kept, 2 rejected" in printed and "1 ticket, 2 events" in printed
+    assert 'row 2: unknown priority "P9"' in printed
+    assert "… and 1 other rejected row (including those of the same tickets)" in printed

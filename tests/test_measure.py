@@ -443,6 +443,25 @@ def test_cau_measure_reports_bad_input_with_status_2(
     assert main(["measure", str(tmp_path / "none.csv"), "--rules", "cspq-cau"]) == 2
 
 
+def test_cau_measure_says_why_it_drops_rows_and_lists_them_on_request(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cau.cli import main
+
+    events = tmp_path / "events.csv"
+    EventLog.from_records(ticket("A", "2026-03-02 09:00", "P9", ("2026-03-02 10:00", "resolved"))
+                          + ticket("B", "2026-03-02 09:00", "P3")).write(events)
+    assert main(["measure", str(events), "--rules", "cspq-cau", "--lang", "en"]) == 0
+    err = capsys.readouterr().err
+    assert "5 rows read, 2 kept, 3 rejected" in err
+    assert 'row 3: unknown priority "P9"' in err  # the reason, not only a count
+    assert "… and 2 other rejected rows" in err
+    rejects = tmp_path / "rejects.csv"
+    assert main(["measure", str(events), "--rules", "cspq-cau", "--rejects", str(rejects)]) == 0
+    listed = pd.read_csv(rejects)
+    assert list(listed["row"]) == [2, 3, 4] and list(listed["id"]) == ["A"] * 3
+
+
 # -- real shapes: the importer's extracts -------------------------------------------
 @pytest.mark.parametrize(
     ("extract", "mapping"),

@@ -196,3 +196,52 @@ def test_a_scenario_given_as_a_rule_pack_is_said_in_one_line(
     assert main(["measure", str(events), "--rules", str(SCENARIOS / name)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "this is a scenario, not a rule pack" in err
+
+
+# -- what a scenario may name: inside its folders, of the right kind, never quoted --------
+def test_a_base_that_is_not_a_scenario_is_named_never_quoted(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("s3cret line\nanother\n", encoding="utf-8")
+    shutil.copy(ROOT / "rules" / "cspq-cau.yaml", tmp_path / "pack.yaml")
+    _write(tmp_path, a="extends: notes.txt\n", b="extends: pack.yaml\n", c="extends: a.yaml\n")
+    for name, found in (("a", '"notes.txt": a text of 19 characters, not a YAML mapping'),
+                        ("b", '"pack.yaml": a rule pack'), ("c", "notes.txt")):
+        with pytest.raises(ValidationError) as caught:
+            load_scenario(tmp_path / f"{name}.yaml")
+        text = str(caught.value)
+        assert "expected a scenario file to extend" in text and found in text
+        assert "s3cret" not in text
+
+
+def test_files_outside_the_scenario_folders_are_refused_unless_allowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the working directory is a folder scenarios may read
+    shared, mine = tmp_path / "shared", tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    shared.mkdir()
+    mine.mkdir()
+    shutil.copy(BASELINE, shared / "base.yaml")
+    (mine / "variant.yaml").write_text(f"extends: {shared / 'base.yaml'}\n", encoding="utf-8")
+    (mine / "link.yaml").symlink_to(shared / "base.yaml")
+    (mine / "via-link.yaml").write_text("extends: link.yaml\n", encoding="utf-8")
+    monkeypatch.chdir(mine)
+    for name in ("variant", "via-link"):
+        with pytest.raises(ValidationError) as caught:
+            load_scenario(mine / f"{name}.yaml")
+        [problem] = caught.value.problems
+        assert problem.path == "extends" and problem.found.endswith("outside them")
+        assert "--allow DIR" in (problem.suggestion or "")
+        scenario, _ = load_scenario(mine / f"{name}.yaml", allow=[shared])
+        assert Path(scenario.bases[0]).resolve() == shared / "base.yaml"
+    (mine / "pack.yaml").write_text(BASELINE.read_text(encoding="utf-8").replace(
+        "rule_pack: cspq-cau", f"rule_pack: {ROOT / 'rules' / 'cspq-cau.yaml'}"),
+        encoding="utf-8")
+    assert load_scenario(mine / "pack.yaml")[1].id  # a shipped pack by its path is fine
+
+
+def test_a_chain_of_bases_is_bounded(tmp_path: Path) -> None:
+    shutil.copy(BASELINE, tmp_path / "c0.yaml")
+    for i in range(1, 40):
+        (tmp_path / f"c{i}.yaml").write_text(f"extends: c{i - 1}.yaml\n", encoding="utf-8")
+    assert len(load_scenario(tmp_path / "c16.yaml")[0].bases) == 16
+    with pytest.raises(ValidationError, match="expected a chain of at most 16 base scenarios"):
+        load_scenario(tmp_path / "c39.yaml")

@@ -60,7 +60,7 @@ def test_every_error_is_printed_located_with_expected_found_and_suggestion(
     bad = write(tmp_path, "bad.yaml", text)
     status, out, err = validate(capsys, bad)
     assert status == 2 and "OK" not in out
-    assert "3 erreur(s) dans" in err
+    assert "3 erreurs dans" in err
     lines = err.splitlines()
     threshold = next(line for line in lines if "retablissement-p3.threshold" in line)
     line_no = text[: text.index("dix heures")].count("\n") + 1

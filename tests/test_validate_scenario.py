@@ -36,7 +36,7 @@ def test_a_scenario_and_a_pack_side_by_side(capsys: pytest.CaptureFixture[str]) 
     assert "phone option 1 5,500 · phone option 2 1,300 · email 2,000" in out
     assert ("N2-bureautique (level 2, 21 people, 1 on call, on hold with others: "
             "P3 72% · P4 66% · P5 65%)") in out
-    assert "0 capacity warning(s)" in out
+    assert "0 capacity warnings" in out
 
 
 def test_an_overloaded_scenario_is_valid_but_warned(
