@@ -25,26 +25,28 @@ from .i18n import message, register
 FRENCH: dict[str, tuple[str, str]] = {
     "calls_overload": (
         "les appels offrent jusqu'à {erlangs} erlangs (taux d'arrivée × {handling} min de "
-        "traitement moyen, travail après appel compris) pour {agents} agents en service : "
+        "traitement moyen, travail après appel compris) pour {agents:~agent|agents} en service : "
         "utilisation {utilisation} ({weeks})",
-        "la file grandit sans limite à ces heures : mettre plus de {floor} agents en service",
+        "la file grandit sans limite à ces heures : mettre plus de {floor:~agent|agents} en "
+        "service",
     ),
     "answer_short": (
-        "Erlang C répond à {level} des appels en {threshold} s ou moins avec {agents} agents "
-        "pour {erlangs} erlangs, sous l'objectif de {goal} de la cible {target} ({weeks})",
-        "{needed} agents en service l'atteindraient (Erlang C ignore les abandons : c'est "
+        "Erlang C répond à {level} des appels en {threshold} s ou moins avec "
+        "{agents:~agent|agents} pour {erlangs} erlangs, sous l'objectif de {goal} de la "
+        "cible {target} ({weeks})",
+        "{needed:~agent|agents} en service l'atteindraient (Erlang C ignore les abandons : c'est "
         "une première réponse pessimiste, simuler pour voir le mois)",
     ),
     "agent_time": (
         "les appels et les courriels offrent {work} h de travail d'agent en {month} pour "
-        "{time} heures-agents en service (utilisation {utilisation})",
+        "{time:~heure-agent|heures-agents} en service (utilisation {utilisation})",
         "la réserve de courriels grandit sans limite : ajouter des agents ou des quarts",
     ),
     "group_overload": (
         "{offered} h de travail offertes en {month} (billets acheminés × temps de travail "
-        "effectif moyen, attentes exclues) pour {headcount} personnes × {hours} heures "
+        "effectif moyen, attentes exclues) pour {headcount:~personne|personnes} × {hours} heures "
         "d'ouverture = {capacity} h (utilisation {utilisation})",
-        "sa réserve grandit sans limite : au moins {people} personnes la porteraient",
+        "sa réserve grandit sans limite : au moins {people:~personne|personnes} la porteraient",
     ),
 }
 FRENCH["calls_no_agent"] = (
@@ -54,7 +56,7 @@ FRENCH["calls_no_agent"] = (
 FRENCH["calls_overload_abandon"] = (
     FRENCH["calls_overload"][0],
     "les appelants raccrochent plutôt que d'attendre : Erlang A (patience moyenne "
-    "{patience} min) en prévoit {abandon} qui abandonnent ; mettre plus de {floor} agents "
+    "{patience} min) en prévoit {abandon} qui abandonnent ; mettre plus de {floor:~agent|agents} "
     "en service",
 )
 FRENCH["calls_no_agent_abandon"] = (
@@ -68,7 +70,7 @@ register({
     **{f"capacity_{kind}_suggestion": {"fr": FRENCH[kind][1], "en": suggestion}
        for kind, (_, suggestion) in TEXTS.items()},
     "capacity_where": {"fr": WHERE, "en": WHERE},
-    "capacity_weeks": {"fr": "{count} {days} sur {out_of}", "en": WEEKS},
+    "capacity_weeks": {"fr": "{count:~{day}|{day}s} sur {out_of}", "en": WEEKS},
     "capacity_warning": {"fr": "avertissement", "en": "warning"},
     "capacity_note": {"fr": "note", "en": "note"},
     "capacity_line": {"fr": "{severity} : {where} : {what}. {suggestion}",

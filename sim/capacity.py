@@ -27,6 +27,7 @@ import numpy as np
 from rules.localtime import half_hour_of_week
 from rules.months import MonthGrid
 from rules.pack import AnswerTimeTarget, RulePack
+from rules.text import format_words
 
 from .demand import HALF_HOUR, horizon_bounds, priority_shares, rate_grid
 from .erlang import ErlangA, ErlangC, agents_needed
@@ -48,26 +49,27 @@ HOUR = 3600.0
 TEXTS: dict[str, tuple[str, str]] = {
     "calls_overload": (
         "calls offer up to {erlangs} Erlangs (arrival rate × {handling} min mean handling "
-        "incl. after-call work) for {agents} agents on duty: utilisation {utilisation} "
+        "incl. after-call work) for {agents:~agent|agents} on duty: utilisation {utilisation} "
         "({weeks})",
-        "the queue grows without bound there: put more than {floor} agents on duty",
+        "the queue grows without bound there: put more than {floor:~agent|agents} on duty",
     ),
     "answer_short": (
-        "Erlang C answers {level} of calls within {threshold} s with {agents} agents for "
+        "Erlang C answers {level} of calls within {threshold} s with {agents:~agent|agents} for "
         "{erlangs} Erlangs, below the goal of {goal} of target {target} ({weeks})",
-        "{needed} agents on duty would meet it (Erlang C ignores abandonment, so this is a "
+        "{needed:~agent|agents} on duty would meet it (Erlang C ignores abandonment, so this is a "
         "pessimistic first answer: simulate to see the month)",
     ),
     "agent_time": (
-        "calls and e-mails offer {work} h of agent work in {month} for {time} agent-hours "
-        "on duty (utilisation {utilisation})",
+        "calls and e-mails offer {work} h of agent work in {month} for "
+        "{time:~agent-hour|agent-hours} on duty (utilisation {utilisation})",
         "the e-mail backlog grows without bound: add agents or shifts",
     ),
     "group_overload": (
         "{offered} h of work offered in {month} (tickets routed × mean hands-on work time, "
         "holds left out) for "
-        "{headcount} people × {hours} open hours = {capacity} h (utilisation {utilisation})",
-        "its backlog grows without bound: at least {people} people would carry it",
+        "{headcount:~person|people} × {hours} open hours = {capacity} h (utilisation "
+        "{utilisation})",
+        "its backlog grows without bound: at least {people:~person|people} would carry it",
     ),
 }
 TEXTS["calls_no_agent"] = (
@@ -78,14 +80,14 @@ TEXTS["calls_no_agent"] = (
 TEXTS["calls_overload_abandon"] = (
     TEXTS["calls_overload"][0],
     "callers hang up there rather than wait: Erlang A (mean patience {patience} min) "
-    "expects {abandon} of them to abandon; put more than {floor} agents on duty",
+    "expects {abandon} of them to abandon; put more than {floor:~agent|agents} on duty",
 )
 TEXTS["calls_no_agent_abandon"] = (
     TEXTS["calls_no_agent"][0],
     "every caller hangs up there after waiting in vain: put agents on duty",
 )
 WHERE = "{path}, {day} {span}"  # the place of a level-1 warning: key and half-hours
-WEEKS = "{count} of {out_of} {days}"  # how many of the horizon's such weekdays
+WEEKS = "{count} of {out_of:~{day}|{day}s}"  # how many of the horizon's such weekdays
 # How each number is written: ("number", decimals), ("percent", decimals), or ("general",
 # 0): a whole number without decimals, a fraction with one.
 FORMATS: dict[str, tuple[str, int]] = {
@@ -104,7 +106,7 @@ def wording(values: Mapping[str, Any], *, number: Callable[[float, int], str],
             weeks: Callable[..., str]) -> dict[str, str]:
     """A warning's ``values`` written out for its texts, in the language of the given
     writers: numbers by :data:`FORMATS`, ``day`` by name, ``{weeks}`` by ``weeks(count=…,
-    out_of=…, days=…)``."""
+    out_of=…, day=…)`` (the day's name, for the text to make it agree)."""
     words = {}
     for key, value in values.items():
         if key == "day":
@@ -118,7 +120,7 @@ def wording(values: Mapping[str, Any], *, number: Callable[[float, int], str],
             words[key] = str(value)
     if "count" in values:
         words["weeks"] = weeks(count=words["count"], out_of=words["out_of"],
-                               days=days[values["day"]] + "s")
+                               day=days[values["day"]])
     return words
 
 
@@ -126,10 +128,11 @@ def _warning(kind: str, values: dict[str, Any], severity: Severity = "warning"
              ) -> ScenarioWarning:
     """A warning of ``kind`` about ``values`` (which hold its ``path``), worded in English."""
     words = wording(values, number=lambda v, d: f"{v:,.{d}f}", percent=lambda v, d: f"{v:.{d}%}",
-                    days=DAY_NAMES, weeks=WEEKS.format)
+                    days=DAY_NAMES, weeks=lambda **parts: format_words(WEEKS, "en", **parts))
     where = WHERE.format(**words) if "span" in values else words["path"]
     what, suggestion = TEXTS[kind]
-    return ScenarioWarning(where, what.format(**words), suggestion.format(**words), severity,
+    return ScenarioWarning(where, format_words(what, "en", **words),
+                           format_words(suggestion, "en", **words), severity,
                            kind, values)
 
 
