@@ -155,7 +155,12 @@ def epoch_seconds(stamps: pd.Series) -> np.ndarray:
     in microseconds or seconds."""
     wall = stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
     micros = wall.astype("datetime64[us]")
-    seconds = micros.astype("int64").astype("float64") / 1e6
+    whole = micros.astype("int64")
+    seconds = whole / 1e6
+    # Inside pandas' nanosecond range, the figures its nanosecond arithmetic gives (to the
+    # last bit, as every stored result was computed).
+    nanos = ~np.isnat(micros) & (np.abs(whole) < np.iinfo("int64").max // 1000)
+    seconds[nanos] = (whole[nanos] * 1000).astype("float64") / 1e9
     seconds[np.isnat(micros)] = np.nan
     return seconds
 

@@ -32,6 +32,7 @@ from .document import Document, Node, did_you_mean
 from .errors import InputFileError
 from .pack import (
     ANSWER_DENOMINATORS,
+    MAX_THRESHOLD,
     SEMANTICS_CHOICES,
     TARGET_KINDS,
     AnswerTimeTarget,
@@ -404,7 +405,7 @@ def _target_readers(
         "provisional": Node.bool,
         "notes": lambda n: _note_refs(n, notes),
         "priority": lambda n: n.choice(priorities, "a declared priority:"),
-        "threshold": Node.duration,
+        "threshold": _threshold,
         "calendar": lambda n: n.choice(calendars, "a declared calendar:"),
         "pause_while_waiting": Node.bool,
         "denominator": lambda n: n.choice(ANSWER_DENOMINATORS, "an answer-time definition:"),
@@ -415,6 +416,16 @@ def _target_readers(
 
 
 # -- semantics, catalogue, reporting ----------------------------------------------------------
+
+
+def _threshold(node: Node) -> float | None:
+    """A target's threshold: a duration above zero of at most :data:`MAX_THRESHOLD`
+    (deadlines are found on calendars built that far ahead)."""
+    seconds = node.duration()
+    if seconds is not None and not 0 < seconds <= MAX_THRESHOLD:
+        node.report(f"a threshold above 0s and of at most {MAX_THRESHOLD // 86400}d")
+        return None
+    return seconds
 
 
 def _semantics(node: Node) -> Semantics:

@@ -19,7 +19,7 @@ import pandas as pd
 from .calls import CALL_EVENTS, OUTCOMES, CallTimelines, judge_calls, read_calls
 from .coded import Labels
 from .errors import DataError
-from .eventlog import EventLog
+from .eventlog import EventLog, format_instants, out_of_range
 from .grouped import EventCodes
 from .localtime import half_hour_of_week
 from .months import MonthGrid
@@ -138,6 +138,12 @@ def measure(log: EventLog, pack: RulePack, *, as_of: float | None = None) -> Mea
     events after it are left out (and counted in ``reconciliation``).
     """
     events_read = len(log)
+    if as_of is not None:  # calendars are built up to it: within the years cau reads
+        instant = np.array([as_of])
+        outside, reasons = out_of_range(instant, format_instants(instant, "UTC"))
+        if outside[0] or not np.isfinite(as_of):
+            raise DataError(f"as of: {reasons[0] or 'not a time'}; judge open tickets at an "
+                            "instant of those years")
     if as_of is not None and events_read and float(log.time.max()) > as_of:
         log = log.take(np.flatnonzero(log.time <= as_of))
     zone = pack.zone

@@ -23,6 +23,11 @@ from .units import DURATION_EXAMPLE, PERCENT_EXAMPLE, parse_duration, parse_perc
 if TYPE_CHECKING:  # pandas is imported where it is used: loading a pack needs none
     import pandas as pd
 
+# The longest threshold a target may have: a year of business time. Deadlines are found on
+# calendars built ahead of each ticket, and a mistyped "100000000d" must not build them
+# for centuries.
+MAX_THRESHOLD = 365 * 86400
+
 # How the answer-time service level is counted; tools differ here by several points.
 AnswerDenominator = Literal[
     "answered_and_abandoned_after_grace",  # within T / (answered + abandoned after the grace)
@@ -252,7 +257,8 @@ class RulePack:
                     continue
                 number = _override_value(name, value)
                 if number is None:
-                    example = DURATION_EXAMPLE if name == "threshold" else PERCENT_EXAMPLE
+                    example = (f"{DURATION_EXAMPLE}, of at most {MAX_THRESHOLD // 86400}d"
+                               if name == "threshold" else PERCENT_EXAMPLE)
                     problems.append(Problem(where, f"{key}.{name}", example, repr(value)))
                     continue
                 changes.setdefault(target.id, {})[name] = number
@@ -264,15 +270,16 @@ class RulePack:
 
 
 def _override_value(name: str, value: Any) -> float | None:
-    """A threshold (seconds or "8h") or a goal (fraction or "85%"), None if unreadable."""
+    """A threshold (seconds or "8h", at most :data:`MAX_THRESHOLD`) or a goal (fraction or
+    "85%"), None if unreadable."""
     try:
         if name == "goal":
             return parse_percent(value)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value) if value > 0 else None
-        return parse_duration(value)
-    except ValueError:
+        seconds = (float(value) if isinstance(value, int | float) and not isinstance(value, bool)
+                   else parse_duration(value))
+    except (ValueError, OverflowError):
         return None
+    return seconds if 0 < seconds <= MAX_THRESHOLD else None
 
 
 def _unknown(what: str, name: str, known: Any) -> str:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from rules.document import Document, Node
 from rules.errors import CauError, DataError, InputFileError, ValidationError
+from rules.eventlog import END_YEAR, FIRST_YEAR
 from rules.loader import PACK_KEYS, PACKAGE_DIR, load_rule_pack
 from rules.localtime import local_instant
 from rules.pack import RulePack
@@ -242,6 +243,11 @@ def _horizon(node: Node, pack: RulePack) -> Horizon | None:
     if not node.mapping(required=("start", "days"), optional=("warmup", "initial_backlog")):
         return None
     start = node["start"].convert(_date, 'a date such as 2026-03-01')
+    if start is not None and not FIRST_YEAR + 1 <= start.year <= END_YEAR - 2:
+        # with the warm-up before and the horizon after, the log stays in the years read
+        node["start"].report(f"a date in the years {FIRST_YEAR + 1}–{END_YEAR - 2}",
+                             f'"{start}"')
+        start = None
     days = node["days"].number(low=1, high=MAX_DAYS, integer=True)
     warmup = 0.0
     if node.has("warmup"):

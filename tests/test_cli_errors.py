@@ -153,6 +153,11 @@ HOSTILE: dict[str, dict[str, tuple[list[str], str]]] = {
                               'rule_pack: expected a rule pack inside the folders'),
         "patience-a-word": (["validate", "{dir}/patience-word.yaml"],
                             'or "infinite" for callers who never hang up, found "forever"'),
+        "horizon-in-2500": (["validate", "{dir}/start-2500.yaml"],
+                            'horizon.start: expected a date in the years 1971–2198, found '
+                            '"2500-03-01"'),
+        "threshold-of-a-million-years": (["validate", "{dir}/pack-threshold.yaml"],
+                                         "expected a threshold above 0s and of at most 365d"),
     },
     "measure": {
         "empty-file": (["measure", "{dir}/empty.csv", "--rules", "cspq-cau"],
@@ -166,6 +171,8 @@ HOSTILE: dict[str, dict[str, tuple[list[str], str]]] = {
         "fifo": (["measure", "{dir}/fifo.csv", "--rules", "cspq-cau"], "is a FIFO"),
         "truncated-gzip": (["measure", "{dir}/cut.csv.gz", "--rules", "cspq-cau"],
                            "cannot be read to its end (a corrupt or truncated file"),
+        "as-of-2500": (["measure", "{dir}/events.csv", "--rules", "cspq-cau", "--as-of",
+                        "2500-01-01"], "is outside the years 1970–2199 that cau reads; judge"),
     },
     "dashboard": {
         "empty-file": (["dashboard", "{dir}/empty.csv", "--rules", "cspq-cau", "--out",
@@ -207,6 +214,8 @@ HOSTILE: dict[str, dict[str, tuple[list[str], str]]] = {
     },
     "targets": {
         "fifo": (["targets", "{dir}/fifo", "--target", "P3"], "is a FIFO"),
+        "threshold-of-a-million-days": (["targets", "{dir}/base.yaml", "--target", "P3",
+                                         "--thresholds", "1000000d"], "of at most 365d"),
     },
     "staff": {
         "surge-1e9": (["staff", "{dir}/surge.yaml"], "expected a run the simulator can hold"),
@@ -244,6 +253,7 @@ _YAML = {
     "extends-etc.yaml": "extends: /etc/hostname\n",
     "extends-link.yaml": "extends: link.yaml\n",
     "patience-word.yaml": "extends: base.yaml\nlevel_one:\n  patience: forever\n",
+    "start-2500.yaml": "extends: base.yaml\nhorizon:\n  start: 2500-03-01\n",
 }
 
 
@@ -267,12 +277,17 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "hostname.txt").write_text("secret-host\n", encoding="utf-8")
     (folder / "corrupt.zip").write_bytes(b"PK\x03\x04 not really a zip")
     (folder / "cut.csv.gz").write_bytes(gzip.compress((folder / "events.csv").read_bytes())[:900])
+    pack = (ROOT / "rules" / "cspq-cau.yaml").read_text(encoding="utf-8")
+    (folder / "big-threshold.yaml").write_text(
+        pack.replace("    threshold: 10h", "    threshold: 100000000d"), encoding="utf-8")
     baseline = Path(BASELINE).read_text(encoding="utf-8")
     (folder / "base.yaml").write_text(baseline, encoding="utf-8")
     for name, old, new in (("inf.yaml", "per_month: 5500", "per_month: .inf"),
                            ("nan.yaml", "per_month: 5500", "per_month: .nan"),
                            ("surge.yaml", "calls: 90,", "calls: 1000000000,"),
-                           ("pack-etc.yaml", "rule_pack: cspq-cau", "rule_pack: /etc/passwd")):
+                           ("pack-etc.yaml", "rule_pack: cspq-cau", "rule_pack: /etc/passwd"),
+                           ("pack-threshold.yaml", "rule_pack: cspq-cau",
+                            "rule_pack: big-threshold.yaml")):
         assert old in baseline
         (folder / name).write_text(baseline.replace(old, new), encoding="utf-8")
     for i in range(1, 1201):

@@ -126,7 +126,7 @@ def test_simulate_prints_the_forecast_and_writes_its_files(tmp_path, tiny_scenar
     status, again, _ = simulate(
         str(tiny_scenario), "-n", "3", "--seed", "5", "--workers", "1", "--out", str(out)
     )
-    assert status == 0 and "0 calculées, 3 reprises" in again
+    assert status == 0 and "0 calculée, 3 reprises" in again
     pd.testing.assert_frame_equal(pd.read_csv(out / "compliance.csv"), compliance)
 
 
