@@ -89,7 +89,8 @@ CASES: dict[str, tuple[list[str], str]] = {
                                   "cannot be created as a directory: it is a character device"),
     # simulate and targets: --out (a folder and the files in it), --store, --scheduler
     "simulate-out-holds-its-scenario": (["simulate", "{dir}/run/forecast.json", "-n", "1",
-                                         "--workers", "1", "--out", "{dir}/run"], READS),
+                                         "--workers", "1", "--out", "{dir}/run",
+                                         "--allow", "{dir}"], READS),  # its base: ../
     "simulate-out-is-a-fifo": ([*SIMULATE, "--out", "{dir}/fifo"], "it is a FIFO"),
     "simulate-store-is-a-fifo": ([*SIMULATE, "--store", "{dir}/fifo.sqlite"], NOT_REGULAR),
     "simulate-store-not-sqlite": ([*SIMULATE, "--store", "{dir}/events.csv"],
