@@ -34,10 +34,10 @@ from .scenario_summary import warning_text
 i18n.register(
     {
         "run_interrupted": {
-            "fr": "interrompu : {kept} réplication(s) sur {total} conservée(s) dans {store} ; "
-            "relancer la même commande reprend là où elle s'est arrêtée",
-            "en": "interrupted: {kept} of {total} replication(s) kept in {store}; run the "
-            "same command again to resume where it stopped",
+            "fr": "interrompu : {kept:~réplication conservée|réplications conservées} sur "
+            "{total} dans {store} ; relancer la même commande reprend là où elle s'est arrêtée",
+            "en": "interrupted: {kept} of {total:~replication|replications} kept in {store}; "
+            "run the same command again to resume where it stopped",
         },
         "run_interrupted_memory": {
             "fr": "interrompu : rien n'est conservé (ni --out ni --store) ; avec --out DOSSIER "

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from cau import i18n
+from cau.cli import COMMAND_MODULES
 from rules.errors import CauError
 
 
@@ -45,6 +48,8 @@ def test_a_count_agrees_with_its_noun(count: object, fr: str, en: str) -> None:
 
 
 def test_no_message_hedges_its_plural_with_parentheses() -> None:
+    for module in COMMAND_MODULES:  # each registers its messages when imported
+        importlib.import_module(f"cau.{module}")
     hedged = {key for key, texts in i18n.MESSAGES.items()
               for text in texts.values() if "(s)" in text}
     assert not hedged

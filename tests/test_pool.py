@@ -115,7 +115,7 @@ def test_ctrl_c_stops_the_pool_at_once_keeps_the_store_and_says_how_to_resume(tm
     with sqlite3.connect(store) as db:
         assert db.execute("pragma integrity_check").fetchone() == ("ok",)
     kept = _stored(tmp_path)
-    assert kept >= 2 and f"{kept} of 1000 replication(s) kept" in err
+    assert kept >= 2 and f"{kept} of 1000 replications kept" in err
 
 
 @pytest.mark.slow
