@@ -30,6 +30,7 @@ from .coded import CODE, Coded, Labels, Numbered
 from .document import close_match, did_you_mean
 from .errors import CauError, DataError, InputFileError
 from .inputs import check_input, open_data
+from .localtime import END_YEAR, FIRST_YEAR
 from .outputs import atomic_target, note_input, spreadsheet_text, write_csv
 
 EVENTS: tuple[str, ...] = (
@@ -141,9 +142,6 @@ def format_instants(times: np.ndarray, zone: str = DEFAULT_ZONE) -> np.ndarray:
 # is the day, not an offset), read as nothing rather than as UTC midnight.
 _TIME_OF_DAY = r"^\d{4}-?\d\d-?\d\d[T ]\d\d(?::?\d\d)"
 _OFFSET = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
-# The instants cau reads: no service desk kept tickets before 1970, and a calendar built
-# to year 2500 for one mistyped row would take minutes (pandas' own range ends in 2262).
-FIRST_YEAR, END_YEAR = 1970, 2200
 _FIRST = float(pd.Timestamp(f"{FIRST_YEAR}-01-01", tz="UTC").timestamp())
 _END = float(pd.Timestamp(f"{END_YEAR}-01-01", tz="UTC").timestamp())
 EXAMPLE_INSTANT = "2026-03-02T08:31:00-05:00"

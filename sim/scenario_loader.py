@@ -18,9 +18,8 @@ from typing import Any, TypeVar
 
 from rules.document import Document, Node
 from rules.errors import CauError, DataError, InputFileError, ValidationError
-from rules.eventlog import END_YEAR, FIRST_YEAR
 from rules.loader import PACK_KEYS, PACKAGE_DIR, load_rule_pack
-from rules.localtime import local_instant
+from rules.localtime import END_YEAR, FIRST_YEAR, local_instant
 from rules.pack import RulePack
 
 from .capacity import capacity_warnings
