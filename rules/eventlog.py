@@ -719,14 +719,14 @@ class EventLogBuilder:
 def _code_texts(parts: list[Any], sizes: list[int]) -> Coded:
     """One coded column from blocks, each a text for all its rows, an array of texts or a
     Coded column: every block's distinct texts coded together (no loop over rows)."""
-    local: list[np.ndarray] = []
+    local: list[np.ndarray | None] = []  # None: one text for the whole block
     labels: list[np.ndarray] = []
-    for part, n in zip(parts, sizes, strict=True):
+    for part in parts:
         if isinstance(part, Coded):
             local.append(part.codes)
             labels.append(part.labels.all())
         elif isinstance(part, str) or np.ndim(part) == 0:
-            local.append(np.zeros(n, dtype=CODE))
+            local.append(None)
             labels.append(np.array(["" if part is None else str(part)], dtype=object))
         else:
             coded = Coded.of(part)
@@ -735,9 +735,13 @@ def _code_texts(parts: list[Any], sizes: list[int]) -> Coded:
     if not parts:
         return Coded(np.zeros(0, dtype=CODE), Labels.of([]))
     merged, uniques = pd.factorize(pd.Series(np.concatenate(labels), dtype=object), sort=False)
+    merged = merged.astype(CODE)
     starts = np.concatenate([[0], np.cumsum([len(x) for x in labels])])
-    codes = np.concatenate([merged[start + c] for start, c in zip(starts, local, strict=False)])
-    return Coded(codes.astype(CODE), Labels([np.asarray(uniques, dtype=object)]))
+    codes = np.concatenate([
+        np.full(n, merged[start], dtype=CODE) if c is None else merged[start + c]
+        for start, c, n in zip(starts, local, sizes, strict=False)
+    ])
+    return Coded(codes, Labels([np.asarray(uniques, dtype=object)]))
 
 
 # -- reading --------------------------------------------------------------------------

@@ -79,8 +79,11 @@ def simulate_replication(
         if plan is not None:
             desk.enter(dataclasses.replace(plan, time=at))
 
+    # only the escalated incidents' releases matter beyond level 1
+    watched = (np.flatnonzero(np.isin(calls, list(plans))),
+               np.flatnonzero(np.isin(emails, list(plans))))
     finish = _level_one(scenario, pack, contacts, calls, emails, rngs, env, begin, end,
-                        released)
+                        released, watched)
     for plan in (*_initial_backlog(scenario, pack, rngs, log, begin),
                  *(_outage_ticket(scenario, pack, k, log)
                    for k in range(len(scenario.demand.outages)))):
@@ -128,7 +131,7 @@ def _handling(scenario: Scenario, contacts: Contacts, picked: np.ndarray, channe
 def _level_one(
     scenario: Scenario, pack: RulePack, contacts: Contacts, calls: np.ndarray,
     emails: np.ndarray, rngs: Streams, env: simpy.Environment, begin: float, end: float,
-    released: Callable[[bool, int, float], None],
+    released: Callable[[bool, int, float], None], watched: tuple[np.ndarray, np.ndarray],
 ) -> Callable[[], ContactCentreRun]:
     """Level 1 in ``env`` for every call and e-mail: agents work their groups' shifts on
     the business days of the level-1 calendar (nobody on holidays); e-mails wait in a
@@ -147,7 +150,8 @@ def _level_one(
     email_work = _handling(scenario, contacts, emails, "email", rngs["email_handling"])
     load = Workload(contacts.time[calls], kinds, patience, work, contacts.time[emails],
                     email_work)
-    return start_level_one(env, groups, routes(l1), load, end, on_release=released)
+    return start_level_one(env, groups, routes(l1), load, end, on_release=released,
+                           watched=watched)
 
 
 def _beyond_level_one(
