@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pytest
 import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,13 @@ from level_one_cases import random_day
 from scipy import stats
 
 from sim.agent_groups import AgentGroups, DeskGroup, Route, Workload
-from sim.contact_centre import ContactCentre, ContactCentreRun, simulate_contact_centre
+from sim.contact_centre import (
+    ContactCentre,
+    ContactCentreRun,
+    Engine,
+    simulate_contact_centre,
+    start_level_one,
+)
 from sim.distributions import Exponential
 from sim.erlang import ErlangA, ErlangC
 from sim.rng import Streams
@@ -43,6 +50,32 @@ def test_the_simpy_model_equals_the_recursion_call_for_call(seed: int, grid: boo
     np.testing.assert_array_equal(desk.calls.started, board.answered)
     np.testing.assert_array_equal(desk.abandoned(math.inf), np.asarray(board.abandoned))
     np.testing.assert_array_equal(desk.mail.started, board.email_started)
+
+
+@pytest.mark.parametrize("engine", ["recursion", "simpy"])
+def test_only_the_watched_releases_are_told_at_their_instants(engine: Engine) -> None:
+    """Both engines tell the model of the releases it watches (the escalated incidents),
+    each when the agent lets the contact go, and of no other."""
+    arrivals, patience, work, emails, email_work, times, agents, hours = random_day(
+        7, grid=False, base=EPOCH)
+    staffing = StaffingSteps(times, agents)
+    load = Workload(arrivals, np.zeros(arrivals.size, dtype=int), patience, work, emails,
+                    email_work)
+    watched = (np.arange(0, arrivals.size, 3), np.arange(0, emails.size, 2))
+    end = float(arrivals[arrivals.size * 3 // 4])  # some releases come after the end
+    told: list[tuple[bool, int, float]] = []
+    env = simpy.Environment(initial_time=float(times[0]))
+    finish = start_level_one(env, [DeskGroup("N1", staffing)], [Route(0)], load, end, hours,
+                             on_release=lambda *args: told.append(args), watched=watched,
+                             engine=engine)
+    env.run(until=end)
+    run = finish()
+    expected = []
+    for is_email, released in ((False, run.calls.released), (True, run.emails.finished)):
+        mine = np.isin(np.arange(released.size), watched[1 if is_email else 0])
+        expected += [(is_email, i, float(released[i]))
+                     for i in np.flatnonzero(mine & (released < end)).tolist()]
+    assert expected and sorted(told) == sorted(expected)
 
 
 # -- proof against theory ------------------------------------------------------------------
