@@ -722,9 +722,10 @@ def _code_texts(parts: list[Any], sizes: list[int]) -> Coded:
     local: list[np.ndarray | None] = []  # None: one text for the whole block
     labels: list[np.ndarray] = []
     for part in parts:
-        if isinstance(part, Coded):
-            local.append(part.codes)
-            labels.append(part.labels.all())
+        if isinstance(part, Coded):  # its texts in the order they first come, as for texts
+            codes, used = pd.factorize(part.codes, sort=False)
+            local.append(codes)
+            labels.append(part.labels.text(used))
         elif isinstance(part, str) or np.ndim(part) == 0:
             local.append(None)
             labels.append(np.array(["" if part is None else str(part)], dtype=object))

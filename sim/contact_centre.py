@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from rules.coded import Coded
 from rules.errors import DataError
 from rules.eventlog import EVENTS, EventLog, EventLogBuilder
 
@@ -208,8 +209,8 @@ class ContactCentreRun:
     def add_events(self, builder: EventLogBuilder, ids: np.ndarray, options: Any = "") -> None:
         """Add the call events (queued, answered, abandoned) up to the end to ``builder``,
         in time order: ``ids`` are the calls' id codes (from the builder), ``options``
-        the menu option of every call or of each. With several groups, an answer names
-        the group whose agent took the call."""
+        the menu option of every call or of each (texts, or coded). With several groups,
+        an answer names the group whose agent took the call."""
         calls = self.calls
         n = calls.queued.size
         answered = np.flatnonzero(~np.isnan(calls.answered))
@@ -232,7 +233,8 @@ class ContactCentreRun:
             group = names[answering[order]]
         builder.add(
             np.asarray(ids)[rows], times[order], codes[order], channel="phone",
-            option=options if isinstance(options, str) else np.asarray(options)[rows],
+            option=options if isinstance(options, str) else options.take(rows)
+            if isinstance(options, Coded) else np.asarray(options)[rows],
             level="1", group=group,
         )
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from rules.calendar import BusinessCalendar
+from rules.coded import CODE, Coded, Labels
 from rules.errors import DataError
 from rules.localtime import half_hour_of_week, local_instant
 from rules.months import MonthGrid
@@ -47,15 +48,16 @@ class RateGrid:
 
 @dataclass(frozen=True)
 class Contacts:
-    """Every contact of a replication, sorted by arrival (one entry per contact)."""
+    """Every contact of a replication, sorted by arrival (one entry per contact). Its texts
+    are coded (:class:`rules.coded.Coded`): a month of calls holds no string per call."""
 
     time: np.ndarray  # arrival, epoch s UTC
-    channel: np.ndarray  # object: "phone" / "email"
-    option: np.ndarray  # object: "1" / "2" / ""
-    reason: np.ndarray  # object: contact reason code ("" for an outage's surge call)
+    channel: Coded  # "phone" / "email"
+    option: Coded  # "1" / "2" / ""
+    reason: Coded  # contact reason code ("" for an outage's surge call)
     kind: np.ndarray  # int8: KIND_INCIDENT / KIND_REQUEST / KIND_INFORMATION
-    service: np.ndarray  # object: catalogue service ("" when no ticket)
-    priority: np.ndarray  # object: priority code of an incident, "" otherwise
+    service: Coded  # catalogue service ("" when no ticket)
+    priority: Coded  # priority code of an incident, "" otherwise
     stream: np.ndarray  # int16: index of its stream in ``Demand.streams``; SURGE for an outage's
 
     def __len__(self) -> int:
@@ -135,44 +137,77 @@ def draw_contacts(
     ``rngs`` holds one generator per random source: ``arrivals``, ``reasons``.
     """
     demand = scenario.demand
+    texts = {field: _Texts() for field in TEXT_FIELDS}
     parts: list[dict[str, np.ndarray]] = []
     for index, stream in enumerate(demand.streams):
         times = nhpp_arrivals(grid.starts, HALF_HOUR, grid.rates[stream.name], rngs["arrivals"])
-        parts.append(_attributes(stream, demand, pack, times, rngs["reasons"]))
+        parts.append(_attributes(stream, demand, pack, times, rngs["reasons"], texts))
         parts[-1]["stream"] = np.full(len(times), index, dtype=np.int16)
-    parts.extend(_surges(demand, pack, rngs["arrivals"], float(grid.starts[-1]) + HALF_HOUR))
+    parts.extend(_surges(demand, pack, rngs["arrivals"], float(grid.starts[-1]) + HALF_HOUR,
+                         texts))
     merged = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     order = np.argsort(merged["time"], kind="stable")
-    return Contacts(**{k: v[order] for k, v in merged.items()})
+    coded = {k: Coded(merged[k][order], texts[k].labels()) for k in TEXT_FIELDS}
+    return Contacts(time=merged["time"][order], kind=merged["kind"][order],
+                    stream=merged["stream"][order], **coded)
+
+
+TEXT_FIELDS = ("channel", "option", "reason", "service", "priority")
+
+
+class _Texts:
+    """The texts of one field of the contacts, coded as they first come ("" is 0)."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, int] = {"": 0}
+
+    def of(self, texts: Any) -> np.ndarray:
+        """The code of each of ``texts`` (a sequence or an array of them)."""
+        return np.array([self._codes.setdefault(str(t), len(self._codes)) for t in texts],
+                        dtype=CODE)
+
+    def labels(self) -> Labels:
+        return Labels.of(self._codes)
+
+
+def _draw(rng: np.random.Generator, shares: Mapping[Any, float], n: int) -> np.ndarray:
+    """``n`` positions among the keys of ``shares``, drawn with those probabilities."""
+    p = np.fromiter(shares.values(), dtype=float, count=len(shares))
+    drawn: np.ndarray = rng.choice(len(shares), size=n, p=p / p.sum())
+    return drawn
 
 
 def _pick(rng: np.random.Generator, shares: Mapping[Any, float], n: int) -> np.ndarray:
     """``n`` keys of ``shares`` drawn with those probabilities (an object array)."""
     keys = np.empty(len(shares), dtype=object)
     keys[:] = list(shares)
-    p = np.fromiter(shares.values(), dtype=float, count=len(shares))
-    return keys[rng.choice(len(keys), size=n, p=p / p.sum())]
+    return keys[_draw(rng, shares, n)]
 
 
 def _attributes(
-    stream: Stream, demand: Demand, pack: RulePack, times: np.ndarray, rng: np.random.Generator
+    stream: Stream, demand: Demand, pack: RulePack, times: np.ndarray, rng: np.random.Generator,
+    texts: Mapping[str, _Texts],
 ) -> dict[str, np.ndarray]:
+    """A stream's contacts: their reasons, kinds, services and priorities drawn, their
+    texts as codes of ``texts``."""
     n = len(times)
-    reason = _pick(rng, stream.reasons, n)
-    kinds = {code: REASON_KINDS.index(r.kind) for code, r in demand.reasons.items()}
-    kind = np.array([kinds[r] for r in reason], dtype=np.int8) if n else np.zeros(0, np.int8)
+    drawn = _draw(rng, stream.reasons, n)
+    reason = texts["reason"].of(stream.reasons)[drawn]
+    kind = np.array([REASON_KINDS.index(demand.reasons[code].kind) for code in stream.reasons],
+                    dtype=np.int8)[drawn]
     ticket = kind != KIND_INFORMATION
-    service = np.full(n, "", dtype=object)
-    service[ticket] = _pick(rng, stream.services, int(ticket.sum()))
-    priority = np.full(n, "", dtype=object)
+    service = np.zeros(n, dtype=CODE)
+    service[ticket] = texts["service"].of(stream.services)[
+        _draw(rng, stream.services, int(ticket.sum()))]
+    priority = np.zeros(n, dtype=CODE)
     incident = kind == KIND_INCIDENT
-    priority[incident] = draw_priorities(
-        stream.incidents or demand.incidents, pack, int(incident.sum()), rng
-    )
+    codes, drawn = draw_priorities(stream.incidents or demand.incidents, pack,
+                                   int(incident.sum()), rng)
+    priority[incident] = texts["priority"].of(codes)[drawn]
     return {
         "time": times,
-        "channel": np.full(n, stream.channel, dtype=object),
-        "option": np.full(n, stream.option, dtype=object),
+        "channel": np.full(n, texts["channel"].of([stream.channel])[0], dtype=CODE),
+        "option": np.full(n, texts["option"].of([stream.option])[0], dtype=CODE),
         "reason": reason,
         "kind": kind,
         "service": service,
@@ -182,21 +217,22 @@ def _attributes(
 
 def draw_priorities(
     mix: IncidentMix, pack: RulePack, n: int, rng: np.random.Generator
-) -> np.ndarray:
-    """Priorities of ``n`` incidents: from the priority mix, or from attributes drawn
-    independently per field and classified by the pack (each distinct combination once)."""
+) -> tuple[list[str], np.ndarray]:
+    """Priorities of ``n`` incidents, as priority codes and the position of each incident's
+    among them: from the priority mix, or from attributes drawn independently per field
+    and classified by the pack (each distinct combination once)."""
     if mix.priorities or n == 0:
-        return _pick(rng, mix.priorities, n) if n else np.zeros(0, dtype=object)
+        return list(mix.priorities), _draw(rng, mix.priorities, n) if n else np.zeros(0, int)
     import pandas as pd  # classifying frames; loading a scenario needs no pandas
 
     fields = list(mix.attributes)
     drawn = pd.DataFrame({f: _pick(rng, mix.attributes[f], n) for f in fields})
     combos = drawn.drop_duplicates(ignore_index=True)
-    codes = pack.classify_frame(combos).to_numpy(dtype=object)
+    codes = pack.classify_frame(combos).tolist()
     row = pd.MultiIndex.from_frame(combos.astype(str)).get_indexer(
         pd.MultiIndex.from_frame(drawn.astype(str))
     )
-    return codes[row]
+    return codes, row
 
 
 def priority_shares(mix: IncidentMix, pack: RulePack) -> dict[str, float]:
@@ -216,11 +252,12 @@ def priority_shares(mix: IncidentMix, pack: RulePack) -> dict[str, float]:
 
 
 def _surges(
-    demand: Demand, pack: RulePack, rng: np.random.Generator, end: float
+    demand: Demand, pack: RulePack, rng: np.random.Generator, end: float,
+    texts: Mapping[str, _Texts],
 ) -> list[dict[str, np.ndarray]]:
     """Calls about each outage: a Poisson number, uniform over the surge's span."""
     catalogue = pack.catalogue
-    parts = []
+    parts: list[dict[str, np.ndarray]] = []
     for outage in demand.outages:
         start = outage.start.timestamp()
         n = int(rng.poisson(outage.surge_calls * demand.scale))
@@ -228,14 +265,15 @@ def _surges(
         times = times[times < end]
         n = len(times)
         option = catalogue.option_of(outage.service) if catalogue is not None else ""
+        nothing = np.zeros(n, dtype=CODE)  # no reason, service or priority: ""
         parts.append({
             "time": times,
-            "channel": np.full(n, "phone", dtype=object),
-            "option": np.full(n, option, dtype=object),
-            "reason": np.full(n, "", dtype=object),
+            "channel": np.full(n, texts["channel"].of(["phone"])[0], dtype=CODE),
+            "option": np.full(n, texts["option"].of([option])[0], dtype=CODE),
+            "reason": nothing,
             "kind": np.full(n, KIND_INFORMATION, dtype=np.int8),
-            "service": np.full(n, "", dtype=object),
-            "priority": np.full(n, "", dtype=object),
+            "service": nothing,
+            "priority": nothing,
             "stream": np.full(n, SURGE, dtype=np.int16),
         })
     return parts

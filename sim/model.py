@@ -25,6 +25,7 @@ import pandas as pd
 import simpy
 
 from rules.calls import CALL_EVENTS
+from rules.coded import Coded, Labels
 from rules.eventlog import EVENTS, FIRST_CONTACT, EventLog, EventLogBuilder
 from rules.months import MonthGrid
 from rules.pack import RulePack
@@ -70,8 +71,8 @@ def simulate_replication(
     solved, plans = _beyond_level_one(scenario, pack, contacts, ids, rngs)
     env = simpy.Environment(initial_time=begin)
     desk = _resolver_desk(env, scenario, pack, log, begin, end)
-    calls = np.flatnonzero(contacts.channel == "phone")
-    emails = np.flatnonzero(contacts.channel == "email")
+    calls = np.flatnonzero(contacts.channel.equals("phone"))
+    emails = np.flatnonzero(contacts.channel.equals("email"))
 
     def released(is_email: bool, index: int, at: float) -> None:
         """Level 1 is done with a contact: an incident it cannot solve goes to level 2."""
@@ -90,7 +91,7 @@ def simulate_replication(
         desk.enter(plan)
     env.run(until=end)
     run = finish()
-    run.add_events(log, ids[calls], contacts.option[calls])
+    run.add_events(log, ids[calls], contacts.option.take(calls))
     _level_one_tickets(scenario, contacts, ids, calls, emails, run, solved, plans, log, end)
     events = log.build()
     # The calls' events (in time order already), then the tickets' in time order.
@@ -114,13 +115,13 @@ def simulate_replication(
 def _handling(scenario: Scenario, contacts: Contacts, picked: np.ndarray, channel: str,
               rng: np.random.Generator) -> np.ndarray:
     """Handling time of each picked contact: its reason's, else its channel's."""
-    reasons = contacts.reason[picked]
+    reasons = contacts.reason.take(picked)
     times = scenario.level_one.handling[channel].sample(rng, len(picked))
     for code, reason in scenario.demand.reasons.items():
-        pick = reasons == code
+        pick = reasons.equals(code)
         if reason.handling is not None and pick.any():
             times[pick] = reason.handling.sample(rng, int(pick.sum()))
-    surge = reasons == ""  # calls about an outage: information
+    surge = reasons.equals("")  # calls about an outage: information
     info = [r.handling for r in scenario.demand.reasons.values()
             if r.kind == "information" and r.handling is not None]
     if info and surge.any():
@@ -139,10 +140,11 @@ def _level_one(
     l1 = scenario.level_one
     calendar = pack.calendar(l1.calendar)
     groups = desk_groups(l1, begin, end, pack.zone, calendar.is_business_day)
-    streams = np.array([*(s.name for s in scenario.demand.streams), ""], dtype=object)
-    kinds = call_kinds(l1, streams[contacts.stream[calls]], contacts.option[calls],
-                       contacts.service[calls], contacts.priority[calls],
-                       contacts.stream[calls] == SURGE)
+    names = Labels.of([*(s.name for s in scenario.demand.streams), ""])
+    stream = contacts.stream[calls]
+    kinds = call_kinds(l1, Coded(np.where(stream == SURGE, len(names) - 1, stream), names),
+                       contacts.option.take(calls), contacts.service.take(calls),
+                       contacts.priority.take(calls), stream == SURGE)
     patience = l1.patience.sample(rngs["patience"], len(calls))
     work = _handling(scenario, contacts, calls, "phone", rngs["handling"])
     if l1.after_call_work is not None:
@@ -163,14 +165,17 @@ def _beyond_level_one(
     l1, esc = scenario.level_one, scenario.escalation
     incident = contacts.kind == KIND_INCIDENT
     default = l1.first_contact.get("*", 0.0)
-    p_first = np.array([l1.first_contact.get(s, default) for s in contacts.service], float)
+    services = contacts.service
+    p_first = np.array([l1.first_contact.get(s, default) for s in services.labels.all()],
+                       dtype=float)[services.codes]
     solved = incident & (rngs["first_contact"].random(len(contacts)) < p_first)
     up = np.flatnonzero(incident & ~solved)
-    groups = np.array([esc.group_of(s) for s in contacts.service[up]], dtype=object)
-    attrs = list(zip(contacts.channel[up], contacts.option[up], contacts.service[up],
-                     strict=True))
-    plans = _plan(scenario, pack, ids[up], np.full(len(up), np.nan), contacts.priority[up],
-                  groups, attrs, rngs)
+    service = services.take(up).text()
+    groups = np.array([esc.group_of(s) for s in service], dtype=object)
+    attrs = list(zip(contacts.channel.take(up).text(), contacts.option.take(up).text(),
+                     service, strict=True))
+    plans = _plan(scenario, pack, ids[up], np.full(len(up), np.nan),
+                  contacts.priority.take(up).text(), groups, attrs, rngs)
     return solved, dict(zip(up.tolist(), plans, strict=True))
 
 
@@ -193,14 +198,15 @@ def _level_one_tickets(
     # Requests go to the responsible sector's own system: agent time, no CAU ticket.
     idx = np.flatnonzero(np.isfinite(picked) & (contacts.kind == KIND_INCIDENT))
     ids = all_ids[idx]
-    email = contacts.channel[idx] == "email"
+    email = contacts.channel.take(idx).equals("email")
     opened = np.where(email, contacts.time[idx], picked[idx])
     finished = done[idx] < end  # the agent let it go before the end
     by = handler[idx]
-    attrs = {"channel": contacts.channel[idx], "option": contacts.option[idx],
-             "service": contacts.service[idx]}
+    attrs = {"channel": contacts.channel.take(idx).text(),
+             "option": contacts.option.take(idx).text(),
+             "service": contacts.service.take(idx).text()}
     log.add(ids, opened, "opened", level="1", group=by, **attrs)
-    log.add(ids, opened, "priority", contacts.priority[idx], **attrs)
+    log.add(ids, opened, "priority", contacts.priority.take(idx).text(), **attrs)
     log.add(ids, opened, "assigned", "1", level="1", group=by, **attrs)
     first = solved[idx] & finished
     at = done[idx]

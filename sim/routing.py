@@ -13,6 +13,7 @@ from datetime import date
 
 import numpy as np
 
+from rules.coded import Coded
 from rules.errors import DataError
 
 from .agent_groups import DeskGroup, Route
@@ -42,19 +43,19 @@ def routes(level_one: LevelOne) -> list[Route]:
     ]
 
 
-def call_kinds(level_one: LevelOne, stream: np.ndarray, option: np.ndarray,
-               service: np.ndarray, priority: np.ndarray, outage: np.ndarray) -> np.ndarray:
+def call_kinds(level_one: LevelOne, stream: Coded, option: Coded, service: Coded,
+               priority: Coded, outage: np.ndarray) -> np.ndarray:
     """Each call's type: the index of the first call type it matches. ``stream`` holds
     stream names ("" for a call about an outage), the others one value per call."""
     kinds = np.full(len(stream), -1, dtype=np.int64)
-    columns: Sequence[np.ndarray] = (stream, option, service, priority, outage)
+    columns: Sequence[Coded] = (stream, option, service, priority)
     for k, call_type in enumerate(level_one.routing):
         match = call_type.when
         mask = kinds < 0
-        for values, wanted in zip(columns[:4], (match.streams, match.options, match.services,
-                                                match.priorities), strict=True):
+        for values, wanted in zip(columns, (match.streams, match.options, match.services,
+                                            match.priorities), strict=True):
             if wanted:
-                mask &= np.isin(values.astype(str), list(wanted))
+                mask &= values.isin(wanted)
         if match.outage is not None:
             mask &= outage == match.outage
         kinds[mask] = k

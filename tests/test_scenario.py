@@ -98,10 +98,10 @@ def test_monthly_volumes_are_met_inside_a_confidence_interval() -> None:
     replications = 20
     for seed in range(replications):
         contacts = draw_contacts(scenario, pack, grid, Streams(np.random.SeedSequence(seed)))
-        march = (contacts.time >= start) & (contacts.time < end) & (contacts.reason != "")
+        march = (contacts.time >= start) & (contacts.time < end) & ~contacts.reason.equals("")
         for stream in scenario.demand.streams:
-            mine = march & (contacts.channel == stream.channel) & (
-                contacts.option == stream.option)
+            mine = march & contacts.channel.equals(stream.channel) & contacts.option.equals(
+                stream.option)
             counts[stream.name].append(int(mine.sum()))
     for stream in scenario.demand.streams:
         volume = stream.volume("2026-03")
@@ -114,11 +114,11 @@ def test_contacts_arrive_only_while_their_calendar_is_open() -> None:
     scenario, pack = load_scenario(BASELINE)
     grid = rate_grid(scenario, pack, pack.zone)
     contacts = draw_contacts(scenario, pack, grid, Streams(np.random.SeedSequence(7)))
-    phone = (contacts.channel == "phone") & (contacts.reason != "")
+    phone = contacts.channel.equals("phone") & ~contacts.reason.equals("")
     assert pack.calendar("ouvrable-0730-1700").is_open(contacts.time[phone]).all()
     # Incidents are classified by the pack: every priority code is the pack's.
-    incident = contacts.priority != ""
-    assert set(contacts.priority[incident]) <= set(pack.priority_codes)
+    priority = contacts.priority.text()
+    assert set(priority[priority != ""]) <= set(pack.priority_codes)
 
 
 # -- level-1 staffing: shifts or a per-half-hour table ----------------------------------------
@@ -247,6 +247,7 @@ def test_two_streams_of_one_option_need_names_and_arrive_apart(tmp_path: Path) -
     grid = rate_grid(scenario, pack, pack.zone)
     contacts = draw_contacts(scenario, pack, grid, Streams(np.random.SeedSequence(3)))
     lots = contacts.stream == 2
-    assert (contacts.option[lots] == "2").all() and 300 < lots.sum() * 31 / 52 < 500
-    assert set(contacts.service[lots & (contacts.service != "")]) == {
+    assert contacts.option.take(lots).equals("2").all() and 300 < lots.sum() * 31 / 52 < 500
+    service = contacts.service.text()
+    assert set(service[lots & (service != "")]) == {
         "Traitement et stockage de données"}
