@@ -145,11 +145,13 @@ def draw_contacts(
         parts[-1]["stream"] = np.full(len(times), index, dtype=np.int16)
     parts.extend(_surges(demand, pack, rngs["arrivals"], float(grid.starts[-1]) + HALF_HOUR,
                          texts))
-    merged = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    order = np.argsort(merged["time"], kind="stable")
-    coded = {k: Coded(merged[k][order], texts[k].labels()) for k in TEXT_FIELDS}
-    return Contacts(time=merged["time"][order], kind=merged["kind"][order],
-                    stream=merged["stream"][order], **coded)
+    merged = parts[0] if len(parts) == 1 else {
+        k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    if (np.diff(merged["time"]) < 0).any():  # several streams: put in arrival order
+        order = np.argsort(merged["time"], kind="stable")
+        merged = {k: v[order] for k, v in merged.items()}
+    coded = {k: Coded(merged[k], texts[k].labels()) for k in TEXT_FIELDS}
+    return Contacts(time=merged["time"], kind=merged["kind"], stream=merged["stream"], **coded)
 
 
 TEXT_FIELDS = ("channel", "option", "reason", "service", "priority")

@@ -94,16 +94,17 @@ def simulate_replication(
     run.add_events(log, ids[calls], contacts.option.take(calls))
     _level_one_tickets(scenario, contacts, ids, calls, emails, run, solved, plans, log, end)
     events = log.build()
-    # The calls' events (in time order already), then the tickets' in time order.
+    # The calls' events (in time order already), then the tickets' in time order, less
+    # what the warm-up finished: taken at once.
     is_call = np.isin(events.event, [EVENTS.index(e) for e in CALL_EVENTS])
     tickets = np.flatnonzero(~is_call)
     tickets = tickets[np.lexsort((events.event[tickets], events.time[tickets]))]
-    events = events.take(np.concatenate([np.flatnonzero(is_call), tickets]))
+    order = np.concatenate([np.flatnonzero(is_call), tickets])
     months = MonthGrid(zone, start, end - 1.0)
     monitors = run.monitors()
     by_group = run.group_monitors()
     return Replication(
-        log=_drop_warmup(events, start),
+        log=events.take(order[_after_warmup(events, is_call, start)[order]]),
         monitors=monitors[monitors["time"] >= start].reset_index(drop=True),
         backlog=_backlog(desk.stays_at_end(), months, end),
         seed=seed,
@@ -331,18 +332,18 @@ def _outage_ticket(scenario: Scenario, pack: RulePack, k: int, log: EventLogBuil
                       0.0, 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0, level)
 
 
-def _drop_warmup(log: EventLog, start: float) -> EventLog:
-    """Leave out what the warm-up finished: calls queued before the horizon and tickets
-    resolved before it (tickets still open at its start are the carried-over backlog)."""
+def _after_warmup(log: EventLog, is_call: np.ndarray, start: float) -> np.ndarray:
+    """The events to keep (a mask), leaving out what the warm-up finished: calls queued
+    before the horizon and tickets resolved before it (tickets still open at its start
+    are the carried-over backlog). ``is_call``: the call events."""
     early = log.time < start
     ids = log.ids.codes
-    is_call = np.isin(log.event, [EVENTS.index(e) for e in CALL_EVENTS])
     gone_calls = np.zeros(len(log.ids.labels), dtype=bool)
     gone_calls[ids[early & (log.event == EVENTS.index("call_queued"))]] = True
     gone_tickets = np.zeros(len(log.ids.labels), dtype=bool)
     gone_tickets[ids[early & (log.event == EVENTS.index("resolved"))]] = True
-    drop = np.where(is_call, gone_calls[ids], gone_tickets[ids])
-    return log.take(np.flatnonzero(~drop))
+    kept: np.ndarray = ~np.where(is_call, gone_calls[ids], gone_tickets[ids])
+    return kept
 
 
 def _backlog(held: list[tuple[str, float, float]], months: MonthGrid, end: float

@@ -96,6 +96,32 @@ class Switchboard:
         calls, emails = len(arrivals), len(email_arrivals)
         next_change = change_times[k]
         while True:
+            # Most calls have nothing else before them: no staffing change before their
+            # answer (or hang-up) and no e-mail arriving before them. For those the step
+            # below is the recursion alone, done here with nothing else to check; the first
+            # call that is not so goes on to the whole step.
+            if free:
+                limit = next_change if next_change < until else until
+                if j < emails and email_arrivals[j] < limit:
+                    limit = email_arrivals[j]
+                while i < calls:
+                    a = arrivals[i]
+                    if a >= limit:
+                        break
+                    start = free[0]
+                    if start < a:
+                        start = a
+                    deadline = deadlines[i]
+                    if start <= deadline:
+                        if start >= next_change:
+                            break
+                        heapreplace(free, start + service[i])
+                        answered[i] = start
+                    else:
+                        if deadline >= next_change:
+                            break
+                        abandoned[i] = deadline
+                    i += 1
             is_call = i < calls and arrivals[i] < until
             a = arrivals[i] if is_call else until
             # staffing changes and e-mails that come before this call, in time order
