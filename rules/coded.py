@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas where texts are looked up: drawing contacts' codes needs none
+    import pandas as pd
 
 CODE = np.int64
 
@@ -110,6 +113,8 @@ class Labels:
 
     def find(self, texts: Iterable[str] | np.ndarray) -> np.ndarray:
         """The code of each text, -1 for a text that is not a label."""
+        import pandas as pd
+
         series = pd.Series(np.asarray(texts if isinstance(texts, np.ndarray) else list(texts),
                                       dtype=object), dtype=object).astype(str)
         out = np.full(len(series), -1, dtype=CODE)
@@ -131,6 +136,8 @@ class Labels:
 
     def _explicit(self) -> tuple[pd.Index, np.ndarray]:
         """The explicit texts (numbered ranges left out) and their codes, made once."""
+        import pandas as pd
+
         if self._index is None:
             kept = [k for k, p in enumerate(self.parts) if not isinstance(p, Numbered)]
             texts = [np.asarray(self.parts[k], dtype=object) for k in kept]
@@ -153,6 +160,8 @@ class Coded:
     @classmethod
     def of(cls, texts: Iterable[str] | np.ndarray | pd.Series) -> Coded:
         """Code a column of texts (missing values become ""; other values their text)."""
+        import pandas as pd
+
         series = texts if isinstance(texts, pd.Series) else pd.Series(
             np.asarray(texts if isinstance(texts, np.ndarray) else list(texts), dtype=object),
             dtype=object)
@@ -189,6 +198,8 @@ class Coded:
 
     def categorical(self) -> pd.Categorical:
         """The column as a pandas Categorical (every label made text)."""
+        import pandas as pd
+
         return pd.Categorical.from_codes(
             self.codes, categories=pd.Index(self.labels.all(), dtype=object), validate=False
         )
