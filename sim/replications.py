@@ -28,7 +28,14 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    CancelledError,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -321,21 +328,28 @@ def _in_pool(
     context = multiprocessing.get_context("spawn")
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                    initializer=_worker_started)
-    pending: set[Future[ReplicationOutcome]] = set()
     try:
-        for task in itertools.islice(tasks, IN_FLIGHT_PER_WORKER * workers):
-            pending.add(executor.submit(work, task))
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                outcome = future.result()
-                for task in itertools.islice(tasks, 1):
-                    pending.add(executor.submit(work, task))
-                yield outcome
+        yield from _fed(executor, work, tasks, IN_FLIGHT_PER_WORKER * workers)
     except BaseException:  # a failure, Ctrl-C, or the consumer closing this generator
         _stop(executor)
         raise
     executor.shutdown(wait=True)
+
+
+def _fed(executor: Executor, work: Work, tasks: Iterator[ReplicationTask], in_flight: int
+         ) -> Iterator[ReplicationOutcome]:
+    """Outcomes in the order they finish, ``executor`` given at most ``in_flight`` tasks
+    at a time: one more as each finishes."""
+    pending: set[Future[ReplicationOutcome]] = set()
+    for task in itertools.islice(tasks, in_flight):
+        pending.add(executor.submit(work, task))
+    while pending:
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            outcome = future.result()
+            for task in itertools.islice(tasks, 1):
+                pending.add(executor.submit(work, task))
+            yield outcome
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:

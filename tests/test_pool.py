@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from sim.replications import (
     IN_FLIGHT_PER_WORKER,
     MAX_REPLICATIONS,
     ReplicationTask,
-    _in_pool,
+    _fed,
     check_replications,
     child_seed,
     child_seeds,
@@ -41,6 +42,8 @@ def test_a_seed_made_alone_is_the_spawned_child():
 
 
 def test_the_pool_takes_tasks_a_few_at_a_time():
+    """The feeding the process pool uses, on threads (no process to start): never more
+    than its tasks in flight, one more as each finishes, every outcome once."""
     pulled = []
 
     def tasks() -> Iterator[ReplicationTask]:
@@ -48,10 +51,13 @@ def test_the_pool_takes_tasks_a_few_at_a_time():
             pulled.append(i)
             yield ReplicationTask(i, child_seed(3, i), {}, None)
 
-    outcomes = _in_pool(partial(timed, fake_replicate), tasks(), 2)
-    next(outcomes)
-    assert len(pulled) <= IN_FLIGHT_PER_WORKER * 2 + 1
-    outcomes.close()  # the consumer stops early: the pool ends, nothing hangs
+    in_flight = IN_FLIGHT_PER_WORKER * 2
+    with ThreadPoolExecutor(2) as executor:
+        outcomes = _fed(executor, partial(timed, fake_replicate), tasks(), in_flight)
+        first = next(outcomes)
+        assert len(pulled) <= in_flight + 1
+        indices = [first.index, *(o.index for o in outcomes)]
+    assert sorted(indices) == list(range(40))
 
 
 def test_absurd_counts_are_refused_and_large_ones_warned():
