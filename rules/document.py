@@ -284,10 +284,8 @@ def kind_of(value: Any) -> str:
     described (its text is never quoted: it may be anything, /etc/shadow included)."""
     if value is None:
         return "nothing (an empty file)"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
+    if isinstance(value, dict | list):
+        return describe(value)
     if isinstance(value, str):
         return f"a text of {len(value):,} characters, not a YAML mapping"
     return f"a single {type(value).__name__}, not a YAML mapping"
