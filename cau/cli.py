@@ -42,6 +42,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "which target levels can be promised: thresholds × goals, P(goal met)"),
     "staff": ("cmd_staff",
               "level-1 agents needed per half-hour to meet the answer-time target"),
+    "compare": ("cmd_compare",
+                "scenarios side by side on common random numbers, differences with paired CIs"),
+    "sweep": ("cmd_sweep",
+              "a scenario over a grid of values: compliance and P(goal met) against them"),
 }
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(m for m, _ in COMMANDS.values()))
 

@@ -18,12 +18,17 @@ from rules.measure import measure
 
 from . import cli, i18n, options
 from .dashboard import build_dashboard
+from .simulated_logs import provenance
 
 i18n.register(
     {
         "dash_written": {
             "fr": "Tableau de bord de {month} écrit : {path}",
             "en": "Dashboard of {month} written: {path}",
+        },
+        "dash_written_simulated": {
+            "fr": "Tableau de bord prévu (simulation) de {month} écrit : {path}",
+            "en": "Predicted (simulated) dashboard of {month} written: {path}",
         },
         "dash_left_out": {"fr": "  figure omise ({name}) : {reason}",
                           "en": "  figure left out ({name}): {reason}"},
@@ -66,10 +71,12 @@ def run(args: argparse.Namespace) -> int:
     as_of = options.as_of(args, pack)
     options.claim_rejects(args)
     log = options.read_events(args, pack)
+    simulation = provenance(args.events)
     dashboard = build_dashboard(measure(log, pack, as_of=as_of), pack, month=args.month,
-                                lang=args.lang)
+                                lang=args.lang, simulation=simulation)
     written = dashboard.write(args.out)
-    print(i18n.message("dash_written", args.lang, month=dashboard.month, path=written[0]))
+    said = "dash_written" if simulation is None else "dash_written_simulated"
+    print(i18n.message(said, args.lang, month=dashboard.month, path=written[0]))
     for name, reason in dashboard.omitted.items():
         print(i18n.message("dash_left_out", args.lang, name=name, reason=reason))
     return 0

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from rules.errors import DataError
 from rules.units import parse_duration, parse_percent
 from sim.erlang import ErlangA, ErlangC, agents_needed, erlang_b
 
 from . import cli, i18n, options
-from .formats import duration, goal_percent, number, percent
+from .formats import DASH, duration, goal_percent, number, percent, text_table
 
 i18n.register(
     {
@@ -25,6 +26,13 @@ i18n.register(
                              "en": "{value} s (answered callers)"},
         "erl_occupancy": {"fr": "occupation", "en": "occupancy"},
         "erl_needed": {"fr": "agents requis", "en": "agents needed"},
+        "erl_agents": {"fr": "agents", "en": "agents"},
+        "erl_unstable": {
+            "fr": "– : pas plus d'agents que d'erlangs ({agents}) ; la file grandit sans fin "
+            "(Erlang C), voir Erlang A avec la patience",
+            "en": "–: no more agents than Erlangs ({agents}); the queue grows without end "
+            "(Erlang C), see Erlang A with patience",
+        },
         "erl_needed_for": {"fr": "{agents} ({model}, {goal} en {threshold} ou moins)",
                            "en": "{agents} ({model}, {goal} within {threshold})"},
     }
@@ -65,6 +73,29 @@ def _percent(text: str) -> float:
         ) from None
 
 
+MAX_ROWS = 1000  # a range longer than this is a typing mistake, not a table to read
+
+
+def agent_counts(text: str) -> list[int]:
+    """Agents from "12", "10-16" or "10,12,14" (ranges and numbers may be mixed)."""
+    counts: list[int] = []
+    for part in text.split(","):
+        low, dash, high = part.strip().partition("-")
+        try:
+            first, last = int(low), int(high if dash else low)
+        except ValueError:
+            first = last = 0
+        if first < 1 or last < first:
+            raise argparse.ArgumentTypeError(
+                f'expected agents as a whole number of at least 1, a range such as 10-16 '
+                f'or a list such as 10,12,14, found "{text}"')
+        counts.extend(range(first, last + 1))
+    if len(counts) > MAX_ROWS:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_ROWS} values, found "
+                                         f"{len(counts)} in \"{text}\"")
+    return list(dict.fromkeys(counts))
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "erlang", help=cli.summary("erlang"),
@@ -80,8 +111,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common.add_argument("--aht", type=_duration, required=True,
                         help='mean handling time (talk and after-call work), e.g. "5min"')
     agents = argparse.ArgumentParser(add_help=False)
-    agents.add_argument("--agents", type=options.whole_number(1, "a whole number of agents"),
-                        required=True, help="agents on duty")
+    agents.add_argument("--agents", type=agent_counts, required=True,
+                        help="agents on duty: a number, a range (10-16) or a list (10,12,14); "
+                        "several give a table, a row per value")
     target = argparse.ArgumentParser(add_help=False)
     target.add_argument("--target", type=_duration, default=40.0,
                         help='answer-time threshold of the service level (default: "40s")')
@@ -117,27 +149,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     lang = args.lang
     within = {"threshold": duration(args.target, lang)} if "target" in args else {}
-    lines = [("erl_load", i18n.message("erl_erlangs", lang,
-                                       load=number(args.rate * args.aht, lang, 2)))]
-    if args.formula == "b":
-        lines.append(("erl_blocked", number(erlang_b(args.agents, args.rate * args.aht),
-                                            lang, 4)))
-    elif args.formula in ("c", "a"):
-        model: ErlangA | ErlangC = (
-            ErlangA(args.rate, args.aht, args.agents, args.patience) if args.formula == "a"
-            else ErlangC(args.rate, args.aht, args.agents))
-        level = (model.service_level(args.target, args.grace) if isinstance(model, ErlangA)
-                 else model.service_level(args.target))
-        lines.append(("erl_wait", number(model.p_wait, lang, 4)))
-        if isinstance(model, ErlangA):
-            lines.append(("erl_abandon", number(model.p_abandon, lang, 4)))
-        lines += [
-            ("erl_service_level", i18n.message("erl_within", lang, level=percent(level, lang, 2),
-                                               **within)),
-            ("erl_asa", i18n.message("erl_asa_answered" if isinstance(model, ErlangA)
-                                     else "erl_seconds", lang, value=number(model.asa, lang, 1))),
-            ("erl_occupancy", percent(model.occupancy, lang, 2)),
-        ]
+    load = i18n.message("erl_erlangs", lang, load=number(args.rate * args.aht, lang, 2))
+    lines = [("erl_load", load)]
+    if args.formula in ("b", "c", "a") and len(args.agents) > 1:
+        rows, unstable = [], []
+        for agents in args.agents:
+            try:
+                rows.append(_figures(args, agents, lang))
+            except DataError:  # Erlang C with no more agents than Erlangs: no steady state
+                if agents == args.agents[-1] and not any(rows):
+                    raise  # not one row to show: the formula's own message
+                rows.append([])
+                unstable.append(str(agents))
+        labels = next(r for r in rows if r)
+        headers = [i18n.message("erl_agents", lang),
+                   *(i18n.message(label, lang, **within) for label, _ in labels)]
+        print(f"{i18n.message('erl_load', lang):<{LABEL_WIDTH}}{load}")
+        print(text_table(headers, [[str(a), *([v for _, v in row] or [DASH] * len(labels))]
+                                   for a, row in zip(args.agents, rows, strict=True)]))
+        if unstable:
+            print(i18n.message("erl_unstable", lang, agents=", ".join(unstable)))
+        return 0
+    if args.formula in ("b", "c", "a"):
+        lines += [(label, value if label != "erl_service_level" else i18n.message(
+            "erl_within", lang, level=value, **within))
+                  for label, value in _figures(args, args.agents[0], lang)]
     else:
         needed = agents_needed(args.rate, args.aht, args.target, args.goal, args.patience)
         lines.append(("erl_needed", i18n.message(
@@ -146,3 +182,24 @@ def run(args: argparse.Namespace) -> int:
     for label, value in lines:  # printed once every figure is computed: an error prints none
         print(f"{i18n.message(label, lang):<{LABEL_WIDTH}}{value}")
     return 0
+
+
+def _figures(args: argparse.Namespace, agents: int, lang: str) -> list[tuple[str, str]]:
+    """The formula's figures for ``agents``, as (label key, text)."""
+    if args.formula == "b":
+        return [("erl_blocked", number(erlang_b(agents, args.rate * args.aht), lang, 4))]
+    model: ErlangA | ErlangC = (
+        ErlangA(args.rate, args.aht, agents, args.patience) if args.formula == "a"
+        else ErlangC(args.rate, args.aht, agents))
+    level = (model.service_level(args.target, args.grace) if isinstance(model, ErlangA)
+             else model.service_level(args.target))
+    figures = [("erl_wait", number(model.p_wait, lang, 4))]
+    if isinstance(model, ErlangA):
+        figures.append(("erl_abandon", number(model.p_abandon, lang, 4)))
+    return [
+        *figures,
+        ("erl_service_level", percent(level, lang, 2)),
+        ("erl_asa", i18n.message("erl_asa_answered" if isinstance(model, ErlangA)
+                                 else "erl_seconds", lang, value=number(model.asa, lang, 1))),
+        ("erl_occupancy", percent(model.occupancy, lang, 2)),
+    ]

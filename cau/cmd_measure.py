@@ -25,7 +25,7 @@ from rules.measure import Measurement, measure
 from rules.pack import RulePack
 
 from . import cli, i18n, options
-from .formats import DASH, goal_percent, number, percent, points, text_table
+from .formats import DASH, goal_percent, month_name, number, percent, points, text_table
 
 i18n.register(
     {
@@ -54,11 +54,15 @@ i18n.register(
             "en": "{count:~event|events} after that instant left out",
         },
         "measure_written": {"fr": "Écrit : {path}", "en": "Written: {path}"},
+        "measure_across": {"fr": "Conformité par mois", "en": "Compliance by month"},
+        "measure_across_note": {"fr": "✘ : objectif manqué ce mois-là.",
+                                "en": "✘: goal missed that month."},
     }
 )
 
-FORMATS: tuple[str, ...] = ("table", "csv", "json")
-KIND_OF_FORMAT = {"table": outputs.TEXT, "csv": "csv", "json": "json"}  # what --out receives
+FORMATS: tuple[str, ...] = ("table", "csv", "json", "xlsx")
+# what --out receives
+KIND_OF_FORMAT = {"table": outputs.TEXT, "csv": "csv", "json": "json", "xlsx": "xlsx"}
 # The per-ticket file: the columns the brief names, instants in local ISO 8601.
 TICKET_COLUMNS: tuple[str, ...] = (
     "id", "target", "priority", "opened", "resolved", "month", "elapsed", "threshold",
@@ -77,8 +81,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("events", metavar="EVENTS", help=options.EVENTS_HELP)
     options.add_rules(parser)
     parser.add_argument("--format", choices=FORMATS,
-                        help="output: aligned tables, CSV or JSON (default: as --out's "
-                        "suffix says, .csv or .json; otherwise tables)")
+                        help="output: aligned tables, CSV, JSON or a workbook (xlsx: a sheet "
+                        "per month and target and one of targets × months; needs --out "
+                        "FILE.xlsx) (default: as --out's suffix says; otherwise tables)")
     parser.add_argument("--tickets", metavar="FILE.csv",
                         help="also write the per-ticket results to FILE.csv")
     parser.add_argument("--out", metavar="FILE", help="write the output to FILE, not stdout")
@@ -90,6 +95,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     form = output_format(args.format, args.out)
+    if form == "xlsx" and not args.out:
+        raise CauError("--format xlsx writes a workbook: give it a file, --out FILE.xlsx")
     if args.out:
         outputs.claim(args.out, KIND_OF_FORMAT[form], "--out")
     if args.tickets:
@@ -102,6 +109,10 @@ def run(args: argparse.Namespace) -> int:
     if args.tickets:
         write_tickets(result, Path(args.tickets))
         print(i18n.message("measure_written", args.lang, path=args.tickets), file=sys.stderr)
+    if form == "xlsx":
+        write_workbook(result, pack, args.out, args.lang)
+        print(i18n.message("measure_written", args.lang, path=args.out), file=sys.stderr)
+        return 0
     text = render(result, pack, form, args.lang)
     if args.out:
         options.write_text(args.out, text)
@@ -114,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
 def output_format(form: str | None, out: str | None) -> str:
     """``--format``, or the one ``--out``'s suffix names (.csv, .json), else tables; a
     ``--format`` that another suffix contradicts is an error."""
-    named = next((f for f in ("csv", "json") if out and out.lower().endswith(f".{f}")), None)
+    named = next((f for f in ("csv", "json", "xlsx") if out and out.lower().endswith(f".{f}")),
+                 None)
     if form is None:
         return named or "table"
     if named is not None and named != form:
@@ -154,6 +166,8 @@ def tables(result: Measurement, pack: RulePack, lang: str) -> str:
         body = [_row(r, names, lang) for r in rows.to_dict("records")]
         blocks.append(i18n.message("measure_month", lang, month=month) + "\n"
                       + text_table(headers, body))
+    if result.monthly["month"].nunique() > 1:
+        blocks.append(across_months_text(result.monthly, names, lang))
     counts = result.reconciliation
     as_of = str(format_instants(np.array([result.as_of]), result.zone)[0])
     footer = i18n.message("measure_counts", lang, tickets=counts.get("tickets", 0),
@@ -163,6 +177,47 @@ def tables(result: Measurement, pack: RulePack, lang: str) -> str:
     if counts.get("events_after_as_of"):
         footer += "\n" + i18n.message("measure_after", lang, count=counts["events_after_as_of"])
     return "\n\n".join([*blocks, footer])
+
+
+def across_months(monthly: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Compliance of each target (rows, in ``order``) in each month (columns)."""
+    table = monthly.pivot_table(index="target", columns="month", values="compliance",
+                                aggfunc="first", dropna=False, sort=True)
+    return table.reindex([t for t in order if t in table.index]).reset_index().rename_axis(
+        columns=None)
+
+
+def across_months_text(monthly: pd.DataFrame, names: dict[str, str], lang: str) -> str:
+    """Targets × months: compliance, a mark where the goal was missed."""
+    goal_met = monthly.set_index(["target", "month"])["goal_met"]
+    table = across_months(monthly, list(names))
+    months = [c for c in table.columns if c != "target"]
+    body = []
+    for r in table.to_dict("records"):
+        cells = []
+        for month in months:
+            met = goal_met.get((r["target"], month), pd.NA)
+            mark = "" if met is pd.NA or pd.isna(met) or bool(met) else " ✘"
+            cells.append(percent(r[month], lang) + mark)
+        body.append([names.get(r["target"], r["target"]), *cells])
+    headers = [i18n.message("measure_target", lang),
+               *(month_name(str(m), lang, short=True) + " " + str(m)[:4] for m in months)]
+    return (i18n.message("measure_across", lang) + "\n" + text_table(headers, body) + "\n"
+            + i18n.message("measure_across_note", lang))
+
+
+def write_workbook(result: Measurement, pack: RulePack, path: str, lang: str) -> None:
+    """The monthly table and the table across months as a workbook, atomically."""
+    from . import workbook
+
+    table = across_months(result.monthly, [t.id for t in pack.targets])
+    sheets = {"monthly": workbook.Sheet(result.monthly),
+              "months": workbook.Sheet(table, {c: workbook.PERCENT for c in table.columns
+                                               if c != "target"})}
+    meta = {"rules": pack.id, "zone": result.zone,
+            "as_of": str(format_instants(np.array([result.as_of]), result.zone)[0]),
+            **{k: v for k, v in result.reconciliation.items()}}
+    workbook.write(path, sheets, lang, meta)
 
 
 def _row(r: dict[Any, Any], names: dict[str, str], lang: str) -> list[str]:

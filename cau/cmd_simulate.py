@@ -13,9 +13,16 @@ import argparse
 import sys
 from typing import Any
 
-from sim.scenario_loader import load_scenario
+from . import cli, forecast_report, i18n, replication_options, scenario_options, simulated_logs
 
-from . import cli, forecast_report, i18n, replication_options
+i18n.register(
+    {
+        "sim_events": {
+            "fr": "Journal d'événements simulé (réplication {index}) écrit : {path}",
+            "en": "Simulated event log (replication {index}) written: {path}",
+        },
+    }
+)
 
 
 def register(subparsers: Any) -> None:
@@ -27,6 +34,11 @@ def register(subparsers: Any) -> None:
         "goal and the probability of meeting it, plus operational figures.",
     )
     replication_options.add_run_options(parser, "CSV, JSON and plots")
+    parser.add_argument(
+        "--events", metavar="FILE",
+        help="write the simulated event log of the first replication to FILE (.csv, "
+        ".csv.gz, .parquet), or of each with {rep} in the name (events-{rep}.csv); "
+        "cau dashboard on it gives the predicted month's dashboard")
     parser.set_defaults(func=run)
 
 
@@ -34,13 +46,18 @@ PREFIX = "replications"  # of the store's name in --out
 
 
 def run(args: argparse.Namespace) -> int:
-    scenario, pack = load_scenario(args.scenario, args.allow)
+    scenario, pack = scenario_options.load(args.scenario, args)
     run_hash = replication_options.run_fingerprint(scenario, pack)
     replication_options.prepare_run(args, scenario, run_hash, PREFIX,
-                                    forecast_report.file_names())
+                                    forecast_report.file_names(args))
+    logs = _Logs(args, scenario, pack, run_hash) if args.events else None
     result, store_path = replication_options.run_with_progress(
-        args, scenario, pack, run_hash, PREFIX
+        args, scenario, pack, run_hash, PREFIX,
+        replicate=None if logs is None else logs.replicate,
+        on_finished=None if logs is None else logs.finished,
     )
+    if logs is not None:
+        logs.write_missing()
     lang = args.lang
     names = {t.id: t.name.get(lang) for t in pack.targets}
     if args.out is not None:  # the files first: a reader that stops early loses none
@@ -55,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
                 names[answer[0].id] if answer else None,  # the first: a pack may have several
             ),
         }
-        forecast_report.write_report(args.out, result.forecast, meta, figures)
+        forecast_report.write_report(args, result.forecast, meta, figures)
     print(
         i18n.message(
             "sim_run",
@@ -76,3 +93,39 @@ def run(args: argparse.Namespace) -> int:
         print()
         print(i18n.message("sim_written", lang, out=args.out))
     return 0
+
+
+class _Logs:
+    """--events: each wanted replication's log written as it comes back from a worker;
+    those the store already held are simulated again here (the same seed, the same log)."""
+
+    def __init__(self, args: argparse.Namespace, scenario: Any, pack: Any, run_hash: str):
+        from functools import partial
+
+        from sim.replications import replicate_keeping_logs
+
+        simulated_logs.check_target(args.events)
+        self.pattern, self.scenario, self.pack = args.events, scenario, pack
+        self.seed, self.lang = args.seed, args.lang
+        self.keep = simulated_logs.wanted(args.events, args.replications)
+        self.meta = replication_options.run_meta(args, scenario, pack, run_hash)
+        self.replicate = partial(replicate_keeping_logs, self.keep)
+        self.written: set[int] = set()
+
+    def finished(self, outcome: Any) -> None:
+        if outcome.figures.log is not None:
+            self._write(outcome.figures.log, outcome.index)
+
+    def write_missing(self) -> None:
+        from sim.model import simulate_replication
+        from sim.replications import child_seeds
+
+        seeds = child_seeds(self.seed, max(self.keep) + 1)
+        for index in sorted(self.keep - self.written):
+            log = simulate_replication(self.scenario, self.pack, seeds[index]).log
+            self._write(log, index)
+
+    def _write(self, log: Any, index: int) -> None:
+        path = simulated_logs.write(log, self.pattern, index, self.pack.zone, self.meta)
+        self.written.add(index)
+        print(i18n.message("sim_events", self.lang, index=index, path=path), file=sys.stderr)

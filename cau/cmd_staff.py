@@ -15,17 +15,20 @@ import json
 import os
 import shlex
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rules import outputs
 from rules.errors import InputFileError
 from rules.units import format_duration
 from sim.overlay import outside, reading_roots
-from sim.scenario_loader import load_scenario
 from sim.staff_search import SLOTS_PER_DAY, StaffPlan, staff_plan
 
-from . import cli, i18n, options
+from . import cli, i18n, options, scenario_options, workbook
 from .formats import goal_percent, number, text_table
+from .results import readable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 i18n.register(
     {
@@ -55,6 +58,7 @@ i18n.register(
             "fr": "Variante écrite : {path} ; vérifiez le mois avec : cau simulate {path}{allow}",
             "en": "Overlay written: {path}; check the month with: cau simulate {path}{allow}",
         },
+        "stf_table_written": {"fr": "Tableau écrit : {path}", "en": "Table written: {path}"},
         "stf_name": {"fr": "{scenario} — effectifs de cau staff",
                      "en": "{scenario} — staffing from cau staff"},
     }
@@ -71,18 +75,18 @@ def register(subparsers: Any) -> None:
         "scenario's current staffing. With --out, a scenario overlay to check with "
         "'cau simulate'.",
     )
-    parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    scenario_options.add_scenario(parser)
     parser.add_argument("--out", metavar="FILE.yaml",
-                        help="write a scenario overlay with the needed staffing table")
+                        help="write a scenario overlay with the needed staffing table; or, "
+                        "with --out FILE.xlsx, the table per half-hour as a workbook")
     options.add_lang(parser, "the output")
-    options.add_allow(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    scenario, pack = load_scenario(args.scenario, args.allow)
+    scenario, pack = scenario_options.load(args.scenario, args)
     if args.out is not None:  # after loading: the scenario's files are known inputs then
-        outputs.claim(args.out, "yaml", "--out")
+        outputs.claim(args.out, "xlsx" if workbook.is_workbook(args.out) else "yaml", "--out")
     plan = staff_plan(scenario, pack)
     lang = args.lang
     if args.out is not None:  # written before anything is printed
@@ -90,8 +94,14 @@ def run(args: argparse.Namespace) -> int:
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputFileError(f"{args.out}: cannot be written ({exc})") from None
-        options.write_text(args.out, overlay_text(plan, scenario.source, scenario.name,
-                                                  args.out, lang))
+        if workbook.is_workbook(args.out):
+            meta = {"scenario": scenario.name, "scenario_file": scenario.source,
+                    "settings": list(scenario.settings)}
+            workbook.write(args.out, {"staff": workbook.Sheet(plan_table(plan, lang))}, lang,
+                           meta)
+        else:
+            options.write_text(args.out, overlay_text(plan, scenario.source, scenario.name,
+                                                      args.out, lang))
     model = (i18n.message("stf_erlang_a", lang, patience=format_duration(plan.patience))
              if plan.patience is not None else i18n.message("stf_erlang_c", lang))
     targets = ", ".join(i18n.message("stf_target", lang, goal=goal_percent(t.goal, lang),
@@ -110,7 +120,9 @@ def run(args: argparse.Namespace) -> int:
                        diff=_signed(plan.needed_hours - plan.current_hours, lang, 1)))
     print(i18n.message("stf_caveat", lang))
     if args.out is not None:
-        print(i18n.message("stf_written", lang, path=args.out,
+        print(i18n.message("stf_table_written", lang, path=args.out)
+              if workbook.is_workbook(args.out) else
+              i18n.message("stf_written", lang, path=args.out,
                            allow=_allow(scenario.source, args.out, args.allow)))
     return 0
 
@@ -121,6 +133,19 @@ def _allow(base: str, out: str, allowed: list[str]) -> str:
     if not outside(Path(base), reading_roots(out, allowed)):
         return ""
     return f" --allow {shlex.quote(str(Path(base).resolve().parent))}"
+
+
+def plan_table(plan: StaffPlan, lang: str) -> pd.DataFrame:
+    """The half-hours with anyone on duty, needed or called: offered Erlangs, agents now,
+    agents needed and the difference (a half-hour as "lun 07:30")."""
+    import numpy as np
+    import pandas as pd
+
+    slots = np.flatnonzero((plan.current != 0) | (plan.needed != 0) | (plan.erlangs != 0))
+    return readable(pd.DataFrame({
+        "halfhour": slots, "erlangs": plan.erlangs[slots], "on_duty": plan.current[slots],
+        "needed": plan.needed[slots], "change": plan.needed[slots] - plan.current[slots],
+    }), lang)
 
 
 def _day_rows(plan: StaffPlan, day: int, lang: str) -> list[list[str]]:

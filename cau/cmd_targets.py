@@ -17,10 +17,9 @@ from typing import Any
 
 from rules.errors import CauError
 from rules.units import DURATION_EXAMPLE, PERCENT_EXAMPLE, parse_duration, parse_percent
-from sim.scenario_loader import load_scenario
 from sim.target_grid import TargetGrid, grid_forecast, grid_variants, target_grid
 
-from . import cli, i18n, replication_options, targets_report
+from . import cli, i18n, replication_options, scenario_options, targets_report
 
 i18n.register(
     {
@@ -124,7 +123,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    scenario, pack = load_scenario(args.scenario, args.allow)
+    scenario, pack = scenario_options.load(args.scenario, args)
     grids: list[TargetGrid] = [
         target_grid(pack, group.key, group.thresholds, group.goals) for group in args.groups
     ]
@@ -133,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     variants = grid_variants(pack, grids)
     run_hash = replication_options.run_fingerprint(scenario, pack, *(v.name for v in variants))
     replication_options.prepare_run(args, scenario, run_hash, PREFIX,
-                                    targets_report.file_names(grids))
+                                    targets_report.file_names(args, grids))
     result, store_path = replication_options.run_with_progress(
         args, scenario, pack, run_hash, PREFIX, tuple(variants)
     )
@@ -142,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     names = {t.id: t.name.get(lang) for t in pack.targets}
     if args.out is not None:  # the files first: a reader that stops early loses none
         meta = replication_options.run_meta(args, scenario, pack, run_hash)
-        targets_report.write_report(args.out, grid, grids, meta, names, lang)
+        targets_report.write_report(args, grid, grids, meta, names)
     print(
         i18n.message(
             "tg_run",

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -56,6 +57,23 @@ i18n.register(
             "fr": "Mois incomplets (points creux, barres hachurées) : {months}.",
             "en": "Partial months (hollow points, hatched bars): {months}.",
         },
+        "dash_simulated_title": {
+            "fr": "Tableau de bord prévu du CAU — {month} (simulation)",
+            "en": "Predicted CAU dashboard — {month} (simulation)",
+        },
+        "dash_simulated": {
+            "fr": "Mois simulé, non mesuré : ces chiffres sont ceux d'une réplication du "
+            "simulateur (scénario « {scenario} »{settings}, réplication {replication}, "
+            "germe {seed}), pas des données réelles. Une réplication est un mois possible "
+            "parmi d'autres : cau simulate donne la moyenne, l'intervalle de confiance et la "
+            "probabilité d'atteindre chaque objectif.",
+            "en": "A simulated month, not a measured one: these figures come from one "
+            "replication of the simulator (scenario \"{scenario}\"{settings}, replication "
+            "{replication}, seed {seed}), not from real data. One replication is one possible "
+            "month among others: cau simulate gives the mean, the confidence interval and the "
+            "probability of meeting each goal.",
+        },
+        "dash_simulated_settings": {"fr": ", avec {settings}", "en": ", with {settings}"},
         "dash_summary": {"fr": "Sommaire du mois", "en": "Summary of the month"},
         "dash_target": {"fr": "Cible", "en": "Target"},
         "dash_rule": {"fr": "Règle", "en": "Rule"},
@@ -200,6 +218,8 @@ td.none { color: #777; white-space: nowrap; }
 .rule { color: #555; font-size: 0.9em; font-weight: normal; }
 .note { color: #444; font-size: 0.9em; }
 .omitted { border-left: 4px solid #E69F00; padding: 0.4em 0.8em; background: #fff8e8; }
+.simulation { border: 2px solid #CC79A7; padding: 0.6em 0.9em; background: #fbf0f6;
+              font-weight: bold; }
 figure { margin: 1em 0; }
 figure img { max-width: 100%; height: auto; }
 figcaption { color: #444; font-size: 0.9em; }
@@ -263,9 +283,12 @@ def halfhour_levels(calls: pd.DataFrame, target: str, month: str) -> pd.DataFram
 
 
 def build_dashboard(
-    measurement: Measurement, pack: RulePack, *, month: str | None = None, lang: str = "fr"
+    measurement: Measurement, pack: RulePack, *, month: str | None = None, lang: str = "fr",
+    simulation: Mapping[str, Any] | None = None,
 ) -> Dashboard:
-    """Render the dashboard of ``month`` (default: the latest) in memory."""
+    """Render the dashboard of ``month`` (default: the latest) in memory. ``simulation``
+    is the provenance of a simulated log (:mod:`cau.simulated_logs`): the page then says,
+    in its title and at its top, that the month is predicted, not measured."""
     i18n.message("dash_file", lang)  # an unknown language fails here, before any drawing
     month = select_month(measurement.monthly, month)
     names = {t.id: t.name.get(lang) for t in pack.targets}
@@ -284,7 +307,7 @@ def build_dashboard(
             omitted[name] = drawn
         else:
             figures[name] = _png(drawn)
-    page = _page(measurement, pack, month, lang, names, figures, omitted, notes)
+    page = _page(measurement, pack, month, lang, names, figures, omitted, notes, simulation)
     return Dashboard(month=month, lang=lang, html=page, figures=figures, omitted=omitted)
 
 
@@ -462,9 +485,10 @@ def _summary_rows(monthly: pd.DataFrame, pack: RulePack, month: str, lang: str,
 
 def _page(measurement: Measurement, pack: RulePack, month: str, lang: str,
           names: dict[str, str], figures: dict[str, bytes], omitted: dict[str, str],
-          notes: dict[str, str]) -> str:
+          notes: dict[str, str], simulation: Mapping[str, Any] | None = None) -> str:
     m = i18n.message
-    title = m("dash_title", lang, month=month_name(month, lang))
+    title = m("dash_title" if simulation is None else "dash_simulated_title", lang,
+              month=month_name(month, lang))
     zone = ZoneInfo(measurement.zone)
     first, last = (datetime.fromtimestamp(t, zone) for t in measurement.span)
     subtitle = m("dash_subtitle", lang, pack=pack.name.get(lang), version=pack.version,
@@ -492,6 +516,8 @@ def _page(measurement: Measurement, pack: RulePack, month: str, lang: str,
         f"<h1>{_e(title)}</h1>",
         f'<p class="subtitle">{_e(subtitle)}</p>',
         *_partial_paragraph(measurement, month, lang),
+        *([] if simulation is None else [
+            f'<p class="simulation">{_e(_simulated(simulation, lang))}</p>']),
         f"<h2>{_e(m('dash_summary', lang))}</h2>",
         f'<table class="summary">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n'
         "</tbody>\n</table>",
@@ -528,6 +554,16 @@ def _partial_paragraph(measurement: Measurement, month: str, lang: str) -> list[
                         reason=_partial_reason(measurement, month, lang),
                         month=month_name(month, lang))
     return [f'<p class="omitted partial">{_e(text)}</p>']
+
+
+def _simulated(simulation: Mapping[str, Any], lang: str) -> str:
+    """The banner of a simulated month: which scenario, settings, replication and seed."""
+    settings = ", ".join(f"--set {s}" for s in simulation.get("settings") or [])
+    return i18n.message(
+        "dash_simulated", lang, scenario=simulation.get("scenario", "?"),
+        settings=i18n.message("dash_simulated_settings", lang, settings=settings)
+        if settings else "", replication=simulation.get("replication", "?"),
+        seed=simulation.get("seed", "?"))
 
 
 def _date(moment: datetime, lang: str) -> str:

@@ -8,22 +8,17 @@ the run's seed in every row; every file is written atomically (temporary file + 
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 import pandas as pd
 
-from rules.outputs import csv_text, write_files
 from sim.forecast import FEW_REPLICATIONS, FIGURES, Forecast
 
-from . import i18n
+from . import i18n, results, workbook
 from .formats import DASH, goal_percent, number, percent, text_table
-
-if TYPE_CHECKING:  # matplotlib is imported only when plots are written
-    from matplotlib.figure import Figure
 
 i18n.register(
     {
@@ -180,32 +175,16 @@ TABLES: tuple[str, ...] = ("compliance", "operations", "service_level_by_halfhou
 PLOTS: tuple[str, ...] = ("compliance", "service_level_by_halfhour")
 
 
-def file_names() -> list[str]:
-    """The files :func:`write_report` writes (checked before a run)."""
-    return [*(f"{n}.csv" for n in TABLES), "forecast.json", *(f"{n}.png" for n in PLOTS)]
+def file_names(args: Any) -> list[str]:
+    """The files :func:`write_report` writes into --out DIR (checked before a run)."""
+    return results.file_names(args, list(TABLES), "forecast.json", list(PLOTS))
 
 
-def write_report(
-    out: Path,
-    forecast: Forecast,
-    meta: dict[str, Any],
-    figures: dict[str, Figure],
-) -> list[Path]:
-    """CSV per table (with the seed in every row), one JSON of everything, the plots; all
-    renamed into place once every one is written."""
-    from .plots import png
-
+def write_report(args: Any, forecast: Forecast, meta: dict[str, Any],
+                 figures: dict[str, Any]) -> list[Path]:
+    """The tables (CSV or a workbook, with the seed in every row), one JSON of everything,
+    the plots, into --out (:func:`cau.results.write`)."""
     tables = dict(zip(TABLES, (forecast.compliance, forecast.operations, forecast.halfhours),
                       strict=True))
-    contents = {f"{name}.csv": csv_text(frame.assign(seed=meta["seed"])).encode("utf-8")
-                for name, frame in tables.items()}
-    document = {**meta, **{name: _records(frame) for name, frame in tables.items()}}
-    contents["forecast.json"] = json.dumps(document, ensure_ascii=False, indent=1).encode()
-    contents.update({f"{name}.png": png(figure) for name, figure in figures.items()})
-    return write_files(out, contents)
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts (NaN becomes null)."""
-    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", double_precision=6))
-    return records
+    return results.write(args, tables, meta, figures, "forecast.json",
+                         kinds={"operations": workbook.FIGURE_KINDS})

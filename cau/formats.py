@@ -84,6 +84,12 @@ def duration(seconds: float, lang: str = "fr") -> str:
     return hours(seconds, lang)
 
 
+def halfhour_label(slot: int, lang: str = "fr") -> str:
+    """A half-hour of the week (0 = Monday 00:00 … 335) as ``lun 07:30`` / ``Mon 07:30``."""
+    day = i18n.message("weekdays", lang).split(",")[slot // 48]
+    return f"{day} {slot % 48 // 2:02d}:{30 * (slot % 2):02d}"
+
+
 def month_name(month: str, lang: str = "fr", short: bool = False) -> str:
     """``"2026-03"`` → ``mars 2026`` (``March 2026``); short: ``mars`` (``Mar``)."""
     year, index = int(month[:4]), int(month[5:7])

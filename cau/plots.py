@@ -183,7 +183,7 @@ def compliance_by_month(
         ax.set_visible(False)
     for ax in axes[:, 0]:
         ax.set_ylabel(i18n.message("plot_compliance", lang))
-    handles = [*_met_missed_legend(lang), _goal_handle(lang)]
+    handles = [*met_missed_legend(lang), _goal_handle(lang)]
     if has_ci:
         handles.append(Patch(color=MET, alpha=CI_ALPHA, label=i18n.message("plot_ci", lang)))
     if hollow.any():
@@ -268,7 +268,7 @@ def restoration_times(
         ax.set_ylabel(i18n.message("plot_share_resolved", lang))
     handles: list[Line2D | Patch] = [
         Line2D([], [], color=GOAL, linewidth=1.2, label=i18n.message("plot_threshold", lang)),
-        *_met_missed_legend(lang),
+        *met_missed_legend(lang),
     ]
     if goals is not None:
         handles.append(_goal_handle(lang))
@@ -323,7 +323,7 @@ def service_level_by_halfhour(
         ax.set_xticks(ticks[::step], [_clock(h, lang) for h in ticks[::step]], fontsize=8)
         _share_axis(ax, bottom, lang)
     axes[0].set_ylabel(i18n.message("plot_halfhour_y", lang))
-    handles: list[Line2D | Patch] = _met_missed_legend(lang) if goal is not None else []
+    handles: list[Line2D | Patch] = met_missed_legend(lang) if goal is not None else []
     if goal is not None:
         handles.append(_goal_handle(lang, goal))
     if has_ci:
@@ -449,7 +449,7 @@ def _met_missed(ax: Axes, x: np.ndarray, y: np.ndarray, goal: float, size: float
                            linewidths=1.3 if empty else 0, clip_on=False)
 
 
-def _met_missed_legend(lang: str) -> list[Line2D | Patch]:
+def met_missed_legend(lang: str) -> list[Line2D | Patch]:
     return [
         Line2D([], [], color=MET, marker=MET_MARKER, linestyle="none",
                label=i18n.message("plot_met", lang)),

@@ -28,7 +28,7 @@ from sim.replications import (
 from sim.scenario import Scenario
 from sim.store import ResultStore, fingerprint
 
-from . import i18n, options
+from . import i18n, options, results, scenario_options, workbook
 from .scenario_summary import warning_text
 
 i18n.register(
@@ -49,10 +49,12 @@ i18n.register(
 )
 
 
-def add_run_options(parser: argparse.ArgumentParser, outputs: str) -> None:
-    """SCENARIO, --replications, --seed, --workers, --out, --store, Dask, --lang, --quiet."""
-    parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
-    options.add_allow(parser)
+def add_run_options(parser: argparse.ArgumentParser, outputs: str, *, many: bool = False,
+                    runs: bool = False) -> None:
+    """SCENARIO (SCENARIO… with ``many``), --set, --replications, --seed, --workers, --out,
+    --store (not with ``many`` or ``runs``: several runs keep one store each in DIR), Dask,
+    --lang, --quiet."""
+    scenario_options.add_scenario(parser, many=many)
     parser.add_argument(
         "--replications",
         "-n",
@@ -75,13 +77,18 @@ def add_run_options(parser: argparse.ArgumentParser, outputs: str) -> None:
         metavar="K",
         help="worker processes (default: one per CPU)",
     )
-    parser.add_argument("--out", type=Path, metavar="DIR", help=f"write {outputs} into DIR")
-    parser.add_argument(
-        "--store",
-        metavar="FILE",
-        help="SQLite file keeping finished replications, to resume an interrupted run "
-        "(default: one per scenario version and seed in DIR, or none without --out)",
-    )
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help=f"write {outputs} into DIR, with a store of the finished "
+                        "replications of each run (an interrupted run resumes); or only "
+                        "the tables as a workbook: --out FILE.xlsx")
+    results.add_format(parser)
+    if not (many or runs):
+        parser.add_argument(
+            "--store",
+            metavar="FILE",
+            help="SQLite file keeping finished replications, to resume an interrupted run "
+            "(default: one per scenario version and seed in DIR, or none without --out)",
+        )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--scheduler",
@@ -104,30 +111,36 @@ def _scheduler(text: str) -> str:
 
 
 def prepare_run(
-    args: argparse.Namespace, scenario: Scenario, run_hash: str, prefix: str, names: list[str]
+    args: argparse.Namespace, scenario: Scenario, run_hash: str, prefix: str, names: list[str],
+    path: str | None = None,
 ) -> None:
-    """Refuse an absurd --replications, print the scenario's capacity warnings, then check
-    the outputs (the store, and the files ``names`` in --out), before running: a bad --out
-    must not waste the run."""
+    """Refuse an absurd --replications, print the capacity warnings of the scenario
+    (given as ``path``, by default SCENARIO), then check the outputs (the store, and the
+    files ``names`` in --out), before running: a bad --out must not waste the run."""
     large = check_replications(args.replications)
     if large is not None:
-        print(f"{args.scenario}: warning: {large}", file=sys.stderr)
+        print(f"{path or args.scenario}: warning: {large}", file=sys.stderr)
     for warning in scenario.warnings:  # capacity checks: a valid scenario, but a risky one
-        print(f"{args.scenario}: {warning_text(warning, args.lang)}", file=sys.stderr)
+        print(f"{path or args.scenario}: {warning_text(warning, args.lang)}", file=sys.stderr)
+    book = workbook.is_workbook(args.out)
     if args.out is not None:
-        outputs.claim_folder(args.out, names, "--out")
+        if book:
+            outputs.claim(args.out, "xlsx", "--out")
+        else:
+            outputs.claim_folder(args.out, names, "--out")
     store = store_path(args, run_hash, prefix)
     if store != ":memory:":
-        outputs.claim(store, "results store", "--store" if args.store else "--out (store)")
+        given = getattr(args, "store", None) is not None
+        outputs.claim(store, "results store", "--store" if given else "--out (store)")
     if args.out is not None:
-        outputs.make_directory(args.out)
+        outputs.make_directory(args.out.parent if book else args.out)
 
 
 def store_path(args: argparse.Namespace, run_hash: str, prefix: str) -> str:
     """``--store``, or one per scenario version and seed in --out, or none (in memory)."""
-    if args.store is not None:
+    if getattr(args, "store", None) is not None:  # one run only (not compare, sweep)
         return str(args.store)
-    if args.out is None:
+    if args.out is None or workbook.is_workbook(args.out):  # a workbook alone: no folder
         return ":memory:"
     return str(args.out / f"{prefix}-{run_hash[:12]}-seed{args.seed}.sqlite")
 
@@ -135,13 +148,15 @@ def store_path(args: argparse.Namespace, run_hash: str, prefix: str) -> str:
 def run_fingerprint(scenario: Scenario, pack: RulePack, *extra: str) -> str:
     """What stored numbers depend on: the scenario file and those it extends, the pack
     file, the code itself (so a store never serves replications that an older model or
-    an edited base produced), and ``extra`` (e.g. the target levels judged)."""
+    an edited base produced), the ``--set`` values over it, and ``extra`` (e.g. the target
+    levels judged)."""
     code = sorted(
         path
         for package in (rules, sim)
         for path in Path(package.__file__ or "").parent.glob("*.py")
     )
     files = fingerprint(scenario.source, *scenario.bases, pack.source, *code)
+    extra = (*(f"--set {s}" for s in scenario.settings), *extra)
     if not extra:
         return files
     return hashlib.sha256("\n".join((files, *extra)).encode()).hexdigest()
@@ -154,11 +169,20 @@ def run_with_progress(
     run_hash: str,
     prefix: str,
     variants: tuple[Variant, ...] = (),
+    replicate: Any = None,
+    on_finished: Any = None,
 ) -> tuple[RunResult, Any]:
     """Run (or resume) the replications into their store, with a progress bar on a TTY;
-    returns the result and where the store is."""
+    returns the result and where the store is. ``replicate`` and ``on_finished`` are
+    :func:`sim.replications.run_replications`'s (the bar is updated too)."""
     path = store_path(args, run_hash, prefix)
     cluster = Cluster(workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local)
+
+    def finished(outcome: Any) -> None:
+        bar.update()
+        if on_finished is not None:
+            on_finished(outcome)
+
     with ResultStore(path, scenario_hash=run_hash, seed=args.seed) as store:
         already = len(store.finished() & set(range(args.replications)))
         with tqdm(
@@ -176,7 +200,8 @@ def run_with_progress(
                     seed=args.seed,
                     store=store,
                     cluster=cluster,
-                    on_finished=lambda _: bar.update(),
+                    on_finished=finished,
+                    replicate=replicate,
                     variants=variants,
                 )
             except KeyboardInterrupt:
@@ -197,6 +222,7 @@ def run_meta(
     return {
         "scenario": scenario.name,
         "scenario_file": scenario.source,
+        "settings": list(scenario.settings),
         "rule_pack": pack.source,
         "seed": args.seed,
         "replications": args.replications,

@@ -8,7 +8,6 @@ run's seed in every row) and JSON, and one heat-map PNG per target.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -19,13 +18,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from rules.outputs import csv_text, write_files
 from sim.target_grid import TargetGrid
 
-from . import i18n
+from . import i18n, results
 from .forecast_report import compliance_interval, few_note, interval
 from .formats import DASH, duration, goal_percent, month_name, percent, text_table
-from .plots import literal_text, png
+from .plots import literal_text
 
 i18n.register(
     {
@@ -213,31 +211,25 @@ def _same(values: pd.Series, threshold: float) -> pd.Series:
 
 
 def write_report(
-    out: Path,
+    args: Any,
     grid: pd.DataFrame,
     grids: list[TargetGrid],
     meta: dict[str, Any],
     names: dict[str, str],
-    lang: str,
 ) -> list[Path]:
-    """``targets.csv`` (seed in every row), ``targets.json``, ``targets-<id>.png``, all
-    renamed into place once every one is written."""
-    records = json.loads(grid.to_json(orient="records", double_precision=6))
-    contents = {
-        "targets.csv": csv_text(grid.assign(seed=meta["seed"])).encode("utf-8"),
-        "targets.json": json.dumps({**meta, "grid": records}, ensure_ascii=False,
-                                   indent=1).encode("utf-8"),
-    }
-    for spec in grids:
-        figure = heat_map(grid, spec, names.get(spec.target, spec.target), lang)
-        contents[figure_name(spec.target)] = png(figure)
-    return write_files(out, contents)
+    """``targets.csv`` (seed in every row) or a workbook, ``targets.json``,
+    ``targets-<id>.png``, into --out (:func:`cau.results.write`)."""
+    figures = {figure_name(spec.target): heat_map(grid, spec, names.get(spec.target, spec.target),
+                                                  args.lang) for spec in grids}
+    return results.write(args, {"targets": grid}, meta, figures, "targets.json",
+                         json_keys={"targets": "grid"})
 
 
-def file_names(grids: list[TargetGrid]) -> list[str]:
+def file_names(args: Any, grids: list[TargetGrid]) -> list[str]:
     """The files :func:`write_report` writes (checked before a run)."""
-    return ["targets.csv", "targets.json", *(figure_name(g.target) for g in grids)]
+    return results.file_names(args, ["targets"], "targets.json",
+                              [figure_name(g.target) for g in grids])
 
 
 def figure_name(target: str) -> str:
-    return f"targets-{target}.png"
+    return f"targets-{target}"

@@ -59,6 +59,7 @@ class _KeyMark:
 
 
 KEY = _KeyMark()
+Position = tuple[int, int] | tuple[None, None]
 
 
 def did_you_mean(word: str, choices: Any) -> str | None:
@@ -82,7 +83,9 @@ class Document:
     def __init__(self, name: str, text: str):
         self.name = name
         self.problems: list[Problem] = []
-        self.positions: dict[tuple[Any, ...], tuple[int, int]] = {}
+        # Line and column of each value (and of each key, under KEY); (None, None) for a
+        # value that has no line: one given on the command line (Document.from_data).
+        self.positions: dict[tuple[Any, ...], Position] = {}
         # The file a value came from when it is not this one (a base scenario it extends).
         self.files: dict[tuple[Any, ...], str] = {}
         self._scalars = yaml.SafeLoader("")  # only its safe scalar constructors are used
@@ -110,6 +113,25 @@ class Document:
             raise ValidationError([Problem(name, "", f"at most {MAX_DEPTH} levels of nesting",
                                            "deeper nesting")]) from None
         self.data = self._build(root, ()) if root is not None else None
+
+    @classmethod
+    def from_data(cls, name: str, data: Any) -> Document:
+        """A document of plain data written nowhere but named ``name`` (a command-line
+        option): every value is located at ``name``, without line or column."""
+        doc = cls(name, "")
+        doc.data = data
+
+        def mark(value: Any, path: tuple[Any, ...]) -> None:
+            doc.positions[path] = (None, None)
+            children = (value.items() if isinstance(value, dict)
+                        else enumerate(value) if isinstance(value, list) else ())
+            for key, child in children:
+                if isinstance(value, dict):
+                    doc.positions[(*path, key, KEY)] = (None, None)
+                mark(child, (*path, key))
+
+        mark(data, ())
+        return doc
 
     @classmethod
     def from_path(cls, path: str | Path) -> Document:

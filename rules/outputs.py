@@ -46,9 +46,11 @@ SUFFIXES: dict[str, tuple[str, ...]] = {
     "results store": (".sqlite", ".sqlite3", ".db"),
     "html": (".html", ".htm"),
     "png": (".png",),
+    "xlsx": (".xlsx",),
 }
 LABELS = {"csv": "CSV", "json": "JSON", "yaml": "YAML", "event log": "an event log",
-          "results store": "a results store (SQLite)", "html": "HTML", "png": "a PNG image"}
+          "results store": "a results store (SQLite)", "html": "HTML", "png": "a PNG image",
+          "xlsx": "a workbook (.xlsx)"}
 TEXT = "text"  # aligned tables: any suffix that does not name another format
 DIRECTORY = "directory"
 KINDS: tuple[str, ...] = (*SUFFIXES, TEXT, DIRECTORY)

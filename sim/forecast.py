@@ -69,6 +69,8 @@ class ReplicationFigures:
     halfhours: pd.DataFrame  # HALFHOUR_COLUMNS, answer-time counts per half-hour of the week
     # VARIANT_COLUMNS: the event log measured against other targets (none unless asked)
     variants: pd.DataFrame = field(default_factory=lambda: _empty(VARIANT_COLUMNS))
+    # the replication's event log, when the run asked for it (never stored)
+    log: Any = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,13 @@ variant's file, inside the folders a scenario may read (:func:`reading_roots`); 
 extend another, up to :data:`MAX_BASES` in a chain. Every merged value keeps the file and line it
 was written at (:meth:`rules.document.Document.file_of`), so a problem is reported where
 the offending value came from, base or variant.
+
+One item of a list changes alone when the variant gives a *mapping* where the base has a
+list: each key addresses an item, by its ``name`` (any list of mappings with a ``name``
+key: shifts, streams, call types…) or by its index (a whole number), and its value merges
+into that item (``shifts: {"09:30": {headcount: 4}}``); an unknown name or index is a
+located problem with did-you-mean. Command-line settings (:mod:`sim.settings`) are such
+layers too, each a file of its own for messages.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from rules.document import Document, Node, did_you_mean, kind_of
+from rules.document import Document, Node, did_you_mean, format_path, kind_of
 from rules.loader import PACK_KEYS
 
 EXTENDS = "extends"
@@ -124,33 +131,108 @@ def _base(node: Node, chain: list[Path], roots: Sequence[Path]) -> Path | None:
 def overlay(base: Document, layer: Document) -> Document:
     """``layer`` (a variant, its ``extends`` key dropped) merged over ``base``; returns
     ``layer``, its data, positions and files now those of the merged scenario."""
-    own = layer.data
-    if isinstance(own, dict):
-        own = {k: v for k, v in own.items() if k != EXTENDS}
-    replaced: list[tuple[Any, ...]] = []
-    data = _merge(base.data, own, (), replaced)
-    positions = {path: at for path, at in base.positions.items()
-                 if not any(path[:len(r)] == r for r in replaced)}
-    files = {path: base.file_of(path) for path in positions}
-    for path, at in layer.positions.items():
-        if path[:1] != (EXTENDS,):
-            positions[path] = at
-            files.pop(path, None)
+    data, positions, files = merge_layer(base, layer)
     layer.data, layer.positions, layer.files = data, positions, files
     layer.problems[:0] = base.problems
     return layer
 
 
-def _merge(base: Any, value: Any, path: tuple[Any, ...], replaced: list[tuple[Any, ...]]
-           ) -> Any:
-    """``value`` over ``base``; records in ``replaced`` every path whose base value was
-    replaced whole (its base positions no longer apply)."""
-    if not (isinstance(base, dict) and isinstance(value, dict)) or any(
-            key in value for key in WHOLE):
-        replaced.append(path)
-        return value
-    merged = dict(base)
-    for key, child in value.items():
-        merged[key] = (_merge(base[key], child, (*path, key), replaced) if key in base
-                       else child)
-    return merged
+def merge_layer(base: Document, layer: Document
+                ) -> tuple[Any, dict[tuple[Any, ...], Any], dict[tuple[Any, ...], str]]:
+    """The data, positions and files of ``layer`` merged over ``base``. Problems of the
+    merge (an item of a list that does not exist) are recorded in ``layer``, located at
+    the key that named it."""
+    own = layer.data
+    if isinstance(own, dict):
+        own = {k: v for k, v in own.items() if k != EXTENDS}
+    merge = _Merge(layer)
+    data = merge.merge(base.data, own, (), ())
+    positions = {path: at for path, at in base.positions.items()
+                 if not any(path[:len(r)] == r for r in merge.replaced)}
+    files = {path: base.file_of(path) for path in positions}
+    for path, at in layer.positions.items():
+        if path[:1] != (EXTENDS,):
+            moved = merge.moved(path)
+            positions[moved] = at
+            files[moved] = layer.name
+    return data, positions, files
+
+
+class _Merge:
+    """One merge of a layer over its base: what was replaced whole (its base positions no
+    longer apply) and where each addressed list item lies in the merged data."""
+
+    def __init__(self, layer: Document):
+        self.layer = layer
+        self.replaced: list[tuple[Any, ...]] = []
+        self.moves: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # layer path → merged path
+
+    def moved(self, path: tuple[Any, ...]) -> tuple[Any, ...]:
+        """A layer path as a path of the merged data (an item's name becomes its index)."""
+        for cut in range(len(path), 0, -1):
+            if path[:cut] in self.moves:
+                return (*self.moves[path[:cut]], *path[cut:])
+        return path
+
+    def merge(self, base: Any, value: Any, path: tuple[Any, ...], at: tuple[Any, ...]) -> Any:
+        """``value`` (at ``at`` in the layer) over ``base`` (at ``path`` in the merge)."""
+        if isinstance(base, list) and isinstance(value, dict):
+            return self._items(base, value, path, at)
+        if not (isinstance(base, dict) and isinstance(value, dict)) or any(
+                key in value and not _patches(base.get(key), value[key]) for key in WHOLE):
+            self.replaced.append(path)
+            return value
+        merged = dict(base)
+        for key, child in value.items():
+            merged[key] = (self.merge(base[key], child, (*path, key), (*at, key))
+                           if key in base else child)
+        return merged
+
+    def _items(self, base: list[Any], value: dict[Any, Any], path: tuple[Any, ...],
+               at: tuple[Any, ...]) -> list[Any]:
+        """Items of ``base`` addressed by name or index, each merged with its new value."""
+        merged = list(base)
+        names = [str(item["name"]) for item in base if isinstance(item, dict) and "name" in item]
+        for key, child in value.items():
+            index = _index(base, key)
+            if index is None:
+                self._unknown_item(base, names, key, at)
+                continue
+            self.moves[(*at, key)] = (*path, index)
+            merged[index] = self.merge(base[index], child, (*path, index), (*at, key))
+        return merged
+
+    def _unknown_item(self, base: list[Any], names: list[str], key: Any,
+                      at: tuple[Any, ...]) -> None:
+        where = format_path(at) or "the list"
+        if isinstance(key, int) and not isinstance(key, bool):
+            expected = f"an index of {where} from 0 to {len(base) - 1}"
+            if names:
+                expected += " or the name of one of its items"
+            self.layer.report((*at, key), expected, str(key),
+                              did_you_mean(str(key), names) if names else None, at_key=True)
+            return
+        if names:
+            expected = f"the name of an item of {where} (or its index, 0 to {len(base) - 1})"
+            suggestion = did_you_mean(str(key), names)
+        else:
+            expected = (f"an index of {where}, from 0 to {len(base) - 1} (its items have no "
+                        "name)")
+            suggestion = None
+        self.layer.report((*at, key), expected, f'"{key}"', suggestion, at_key=True)
+
+
+def _patches(base: Any, value: Any) -> bool:
+    """``value`` changes items of the list ``base`` rather than replacing it."""
+    return isinstance(base, list) and isinstance(value, dict)
+
+
+def _index(items: list[Any], key: Any) -> int | None:
+    """The index of the item ``key`` addresses: a whole number is an index, a text the
+    ``name`` of an item; None when there is none."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return key if 0 <= key < len(items) else None
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and "name" in item and str(item["name"]) == str(key):
+            return index
+    return None

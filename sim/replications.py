@@ -145,6 +145,9 @@ class RunResult:
     computed: int
     reused: int
     variants: pd.DataFrame
+    # per-replication monthly rows (`replication` + MONTHLY_COLUMNS), for what pairs
+    # replications across runs (sim.comparison: common random numbers)
+    monthly: pd.DataFrame
 
 
 # More replications than this is refused: the 95 % interval of a mean narrows as 1/√N,
@@ -230,6 +233,7 @@ def run_replications(
         computed=len(missing),
         reused=replications - len(missing),
         variants=stored.variants,
+        monthly=stored.monthly,
     )
 
 
@@ -252,7 +256,11 @@ def _lost(reason: str, store: ResultStore, replications: int, finished: int) -> 
 def replicate_scenario(task: ReplicationTask) -> ReplicationFigures:
     """Simulate one replication, measure its event log with the rule pack (and with each
     variant of the task), summarise it."""
-    replication = simulate_replication(task.scenario, task.pack, task.seed)
+    return _figures(task, simulate_replication(task.scenario, task.pack, task.seed))
+
+
+def _figures(task: ReplicationTask, replication: Any) -> ReplicationFigures:
+    """One simulated replication measured with the task's pack (and its variants)."""
     measurement = measure(replication.log, task.pack)
     figures = replication_figures(
         measurement.monthly,
@@ -264,6 +272,14 @@ def replicate_scenario(task: ReplicationTask) -> ReplicationFigures:
     if not task.variants:
         return figures
     return dataclasses.replace(figures, variants=measure_variants(replication.log, task.variants))
+
+
+def replicate_keeping_logs(keep: frozenset[int], task: ReplicationTask) -> ReplicationFigures:
+    """:func:`replicate_scenario`, sending back the event log of the replications in
+    ``keep`` (``functools.partial(replicate_keeping_logs, keep)`` is a ``replicate``)."""
+    replication = simulate_replication(task.scenario, task.pack, task.seed)
+    figures = _figures(task, replication)
+    return dataclasses.replace(figures, log=replication.log) if task.index in keep else figures
 
 
 def measure_variants(log: Any, variants: tuple[Variant, ...]) -> pd.DataFrame:

@@ -360,3 +360,4 @@ class Scenario:
     source: str = ""
     warnings: tuple[ScenarioWarning, ...] = ()
     bases: tuple[str, ...] = ()  # the files ``source`` extends (an overlay), nearest first
+    settings: tuple[str, ...] = ()  # command-line --set PATH=VALUE over it, in order

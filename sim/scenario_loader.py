@@ -10,7 +10,7 @@ reasons and resolver groups.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -47,6 +47,7 @@ from .scenario import (
     Waiting,
     WeeklyProfile,
 )
+from .settings import Setting, with_settings
 
 T = TypeVar("T")
 VERSION = 1
@@ -57,17 +58,19 @@ _TOP_OPTIONAL = ("targets", "description")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-def load_scenario(path: str | Path, allow: Sequence[str | Path] = ()
-                  ) -> tuple[Scenario, RulePack]:
-    """Load a scenario file (merged over the files it ``extends``, :mod:`sim.overlay`) and
-    the rule pack it names (with its target overrides applied). The files it names are
-    read only inside :func:`sim.overlay.reading_roots` (``allow``: more folders) or among
-    the shipped packs. Raises :class:`ValidationError` listing every problem, each in the
-    file it came from."""
+def load_scenario(path: str | Path, allow: Sequence[str | Path] = (),
+                  settings: Iterable[Setting] = ()) -> tuple[Scenario, RulePack]:
+    """Load a scenario file (merged over the files it ``extends``, :mod:`sim.overlay`),
+    with command-line ``settings`` merged over it (:mod:`sim.settings`), and the rule pack
+    it names (with its target overrides applied). The files it names are read only inside
+    :func:`sim.overlay.reading_roots` (``allow``: more folders) or among the shipped packs.
+    Raises :class:`ValidationError` listing every problem, each in the file (or the
+    option) it came from."""
+    settings = tuple(settings)
     roots = reading_roots(path, allow)
     doc, bases = read_layers(path, roots)
-    scenario, pack = read_scenario(doc, roots)
-    return replace(scenario, bases=bases), pack
+    scenario, pack = read_scenario(with_settings(doc, settings), roots)
+    return replace(scenario, bases=bases, settings=tuple(s.text for s in settings)), pack
 
 
 def read_scenario(doc: Document, roots: Sequence[Path] | None = None

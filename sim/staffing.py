@@ -38,6 +38,7 @@ class Shift:
     end: int
     breaks: tuple[tuple[int, int], ...] = ()
     headcount: int = 1
+    name: str = ""  # how files and --set address it ("09:30"); "" when unnamed
 
     def __post_init__(self) -> None:
         if not self.days or not self.days <= set(range(7)):
@@ -152,8 +153,10 @@ def _clock(node: Node) -> int | None:
 
 
 def _shift(node: Node) -> Shift | None:
-    if not node.mapping(required=("days", "start", "end", "headcount"), optional=("breaks",)):
+    if not node.mapping(required=("days", "start", "end", "headcount"),
+                        optional=("breaks", "name")):
         return None
+    name = node["name"].str() if node.has("name") else ""
     days, start, end = parse_days(node["days"]), _clock(node["start"]), _clock(node["end"])
     headcount = node["headcount"].number(low=0, integer=True)
     breaks: list[tuple[int, int] | None] = []
@@ -162,12 +165,14 @@ def _shift(node: Node) -> Shift | None:
         a = _clock(Node(item.doc, item.path, low.strip()))
         b = _clock(Node(item.doc, item.path, high.strip())) if a is not None else None
         breaks.append((a, b) if a is not None and b is not None else None)
-    if days is None or start is None or end is None or headcount is None or None in breaks:
+    if (days is None or start is None or end is None or headcount is None or None in breaks
+            or name is None):
         return None
     if end <= start:
         end += DAY  # a shift past midnight, "22:00" to "06:00"
     try:
-        return Shift(days, start, end, tuple(b for b in breaks if b is not None), int(headcount))
+        return Shift(days, start, end, tuple(b for b in breaks if b is not None), int(headcount),
+                     str(name))
     except DataError as exc:
         node.report("a shift with its breaks inside it", str(exc))
         return None
@@ -219,7 +224,8 @@ def _table(node: Node) -> list[Shift | None]:
 
 def parse_staffing(node: Node) -> Staffing | None:
     """Staffing from ``{shifts: [{days: mon-fri, start: "07:30", end: "16:00",
-    breaks: ["12:00-12:30"], headcount: 6}, …]}`` or from a per-half-hour table
+    breaks: ["12:00-12:30"], headcount: 6, name: "07:30"}, …]}`` (a name is optional and
+    addresses the shift in overlays and ``--set``) or from a per-half-hour table
     ``{table: {mon-fri: {"07:30": 4, "08:00": 9, …, "17:00": 0}}}``, or None after
     recording problems."""
     if not node.mapping(optional=("shifts", "table")):
@@ -230,6 +236,10 @@ def parse_staffing(node: Node) -> Staffing | None:
         return None
     shifts = ([_shift(item) for item in node["shifts"].list()] if forms == ["shifts"]
               else _table(node["table"]))
+    named = [s.name for s in shifts if s is not None and s.name]
+    for twice in sorted({n for n in named if named.count(n) > 1}):
+        node["shifts"].report("each shift's name once", f'"{twice}" twice')
+        return None
     if not shifts or None in shifts:
         return None
     return Staffing(tuple(s for s in shifts if s is not None))
