@@ -37,13 +37,13 @@ def run(args: argparse.Namespace) -> int:
     from sim.comparison import compare_compliance, compare_operations
 
     from . import compare_report
-    from .workbook import NUMBER
+    from .workbook import NUMBER, is_workbook
 
     specs = args.scenarios
     loaded = [scenario_options.load(spec.file, args, spec.settings) for spec in specs]
     labels = unique_labels([spec.label for spec in specs])
     first = loaded[0][1]
-    names = results.file_names(args, list(TABLES), "compare.json",
+    names = results.file_names(args.format, list(TABLES), "compare.json",
                                [f"compare-{t.id}" for t in first.targets])
     hashes = [replication_options.run_fingerprint(scenario, pack) for scenario, pack in loaded]
     for spec, (scenario, _), run_hash in zip(specs, loaded, hashes, strict=True):
@@ -63,11 +63,11 @@ def run(args: argparse.Namespace) -> int:
     operations = compare_operations([r.forecast.operations for r in done], labels)
     target_names = {t.id: t.name.get(args.lang) for t in first.targets}
     if args.out is not None:  # the files first: a reader that stops early loses none
-        figures = compare_report.plots_by_target(comparison, target_names, args.lang,
-                                                 [t.id for t in first.targets])
+        figures = {} if is_workbook(args.out) else compare_report.plots_by_target(
+            comparison, target_names, args.lang, [t.id for t in first.targets])
         meta = {"seed": args.seed, "replications": args.replications, "scenarios": metas}
-        results.write(args, dict(zip(TABLES, (comparison, operations), strict=True)), meta,
-                      figures, "compare.json",
+        results.write(args.out, dict(zip(TABLES, (comparison, operations), strict=True)),
+                      meta, figures, "compare.json", lang=args.lang, form=args.format,
                       kinds={"compare-operations": {label: NUMBER for label in labels}})
     print(compare_report.comparison_tables(comparison, operations, args.lang,
                                            lambda t: target_names.get(t, t), args.seed))

@@ -13,7 +13,15 @@ import argparse
 import sys
 from typing import Any
 
-from . import cli, forecast_report, i18n, replication_options, scenario_options, simulated_logs
+from . import (
+    cli,
+    forecast_report,
+    i18n,
+    replication_options,
+    scenario_options,
+    simulated_logs,
+    workbook,
+)
 
 i18n.register(
     {
@@ -49,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     scenario, pack = scenario_options.load(args.scenario, args)
     run_hash = replication_options.run_fingerprint(scenario, pack)
     replication_options.prepare_run(args, scenario, run_hash, PREFIX,
-                                    forecast_report.file_names(args))
+                                    forecast_report.file_names(args.format))
     logs = _Logs(args, scenario, pack, run_hash) if args.events else None
     result, store_path = replication_options.run_with_progress(
         args, scenario, pack, run_hash, PREFIX,
@@ -61,18 +69,10 @@ def run(args: argparse.Namespace) -> int:
     lang = args.lang
     names = {t.id: t.name.get(lang) for t in pack.targets}
     if args.out is not None:  # the files first: a reader that stops early loses none
-        from . import plots  # matplotlib only when plots are written
-
         meta = replication_options.run_meta(args, scenario, pack, run_hash)
-        answer = pack.targets_of("answer_time")
-        figures = {
-            "compliance": plots.compliance_forecast(result.forecast.compliance, names, lang),
-            "service_level_by_halfhour": plots.service_level_by_halfhour(
-                result.forecast.halfhours, answer[0].goal if answer else None, lang,
-                names[answer[0].id] if answer else None,  # the first: a pack may have several
-            ),
-        }
-        forecast_report.write_report(args, result.forecast, meta, figures)
+        figures = {} if workbook.is_workbook(args.out) else _figures(result, pack, names, lang)
+        forecast_report.write_report(args.out, result.forecast, meta, figures,
+                                     lang=lang, form=args.format)
     print(
         i18n.message(
             "sim_run",
@@ -129,3 +129,15 @@ class _Logs:
         path = simulated_logs.write(log, self.pattern, index, self.pack.zone, self.meta)
         self.written.add(index)
         print(i18n.message("sim_events", self.lang, index=index, path=path), file=sys.stderr)
+
+
+def _figures(result: Any, pack: Any, names: dict[str, str], lang: str) -> dict[str, Any]:
+    from . import plots  # matplotlib only when plots are written
+
+    answer = pack.targets_of("answer_time")
+    return {
+        "compliance": plots.compliance_forecast(result.forecast.compliance, names, lang),
+        "service_level_by_halfhour": plots.service_level_by_halfhour(
+            result.forecast.halfhours, answer[0].goal if answer else None, lang
+        ),
+    }

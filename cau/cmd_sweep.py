@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.sweep import grid, point_settings, sweep_table
 
     from . import sweep_report
-    from .workbook import AUTO
+    from .workbook import AUTO, is_workbook
 
     varies = args.varies
     if len({v.path for v in varies}) < len(varies):
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     # Every point is loaded (validated) before anything runs: a bad value fails at once.
     loaded = [scenario_options.load(args.scenario, args, point_settings(varies, point))
               for point in points]
-    names = results.file_names(args, ["sweep"], "sweep.json",
+    names = results.file_names(args.format, ["sweep"], "sweep.json",
                                [f"sweep-{t.id}" for t in pack.targets] if len(varies) <= 2
                                else [])
     hashes = [replication_options.run_fingerprint(scenario, point_pack)
@@ -91,11 +91,12 @@ def run(args: argparse.Namespace) -> int:
     table = sweep_table(varies, points, forecasts)
     target_names = {t.id: t.name.get(args.lang) for t in pack.targets}
     if args.out is not None:  # the files first: a reader that stops early loses none
-        figures = sweep_report.sweep_plots(table, varies, target_names, args.lang,
-                                           [t.id for t in pack.targets])
+        figures = {} if is_workbook(args.out) else sweep_report.sweep_plots(
+            table, varies, target_names, args.lang, [t.id for t in pack.targets])
         meta = {**replication_options.run_meta(args, base, pack, ""),
                 "varies": {v.path: list(v.values) for v in varies}}
-        results.write(args, {"sweep": table}, meta, figures, "sweep.json",
+        results.write(args.out, {"sweep": table}, meta, figures, "sweep.json",
+                      lang=args.lang, form=args.format,
                       kinds={"sweep": {v.path: AUTO for v in varies}})
     print(sweep_report.sweep_tables(table, varies, args.lang,
                                     lambda t: target_names.get(t, t)))

@@ -132,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     variants = grid_variants(pack, grids)
     run_hash = replication_options.run_fingerprint(scenario, pack, *(v.name for v in variants))
     replication_options.prepare_run(args, scenario, run_hash, PREFIX,
-                                    targets_report.file_names(args, grids))
+                                    targets_report.file_names(grids, args.format))
     result, store_path = replication_options.run_with_progress(
         args, scenario, pack, run_hash, PREFIX, tuple(variants)
     )
@@ -141,7 +141,8 @@ def run(args: argparse.Namespace) -> int:
     names = {t.id: t.name.get(lang) for t in pack.targets}
     if args.out is not None:  # the files first: a reader that stops early loses none
         meta = replication_options.run_meta(args, scenario, pack, run_hash)
-        targets_report.write_report(args, grid, grids, meta, names)
+        targets_report.write_report(args.out, grid, grids, meta, names, lang,
+                                    args.format)
     print(
         i18n.message(
             "tg_run",

@@ -175,16 +175,17 @@ TABLES: tuple[str, ...] = ("compliance", "operations", "service_level_by_halfhou
 PLOTS: tuple[str, ...] = ("compliance", "service_level_by_halfhour")
 
 
-def file_names(args: Any) -> list[str]:
+def file_names(form: str = "csv") -> list[str]:
     """The files :func:`write_report` writes into --out DIR (checked before a run)."""
-    return results.file_names(args, list(TABLES), "forecast.json", list(PLOTS))
+    return results.file_names(form, list(TABLES), "forecast.json", list(PLOTS))
 
 
-def write_report(args: Any, forecast: Forecast, meta: dict[str, Any],
-                 figures: dict[str, Any]) -> list[Path]:
+def write_report(out: Path, forecast: Forecast, meta: dict[str, Any],
+                 figures: dict[str, Any], *, lang: str = "fr", form: str = "csv"
+                 ) -> list[Path]:
     """The tables (CSV or a workbook, with the seed in every row), one JSON of everything,
-    the plots, into --out (:func:`cau.results.write`)."""
+    the plots, into ``out`` (:func:`cau.results.write`)."""
     tables = dict(zip(TABLES, (forecast.compliance, forecast.operations, forecast.halfhours),
                       strict=True))
-    return results.write(args, tables, meta, figures, "forecast.json",
+    return results.write(out, tables, meta, figures, "forecast.json", lang=lang, form=form,
                          kinds={"operations": workbook.FIGURE_KINDS})

@@ -27,35 +27,35 @@ def add_format(parser: argparse.ArgumentParser) -> None:
                         "such); --out FILE.xlsx writes the workbook alone")
 
 
-def file_names(args: argparse.Namespace, tables: list[str], document: str,
-               figures: list[str]) -> list[str]:
-    """The files :func:`write` writes into --out DIR (claimed before a run)."""
-    if getattr(args, "format", "csv") == "xlsx":
+def file_names(form: str, tables: list[str], document: str, figures: list[str]) -> list[str]:
+    """The files :func:`write` writes into --out DIR in ``form`` (csv or xlsx), claimed
+    before a run."""
+    if form == "xlsx":
         kept = [document.removesuffix(".json") + workbook.SUFFIX]
     else:
         kept = [f"{n}.csv" for n in tables]
     return [*kept, document, *(f"{n}.png" for n in figures)]
 
 
-def write(args: argparse.Namespace, tables: dict[str, pd.DataFrame], meta: dict[str, Any],
-          figures: dict[str, Figure], document: str,
+def write(out: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any],
+          figures: dict[str, Figure], document: str, *, lang: str = "fr", form: str = "csv",
           json_keys: dict[str, str] | None = None,
           kinds: dict[str, dict[str, str]] | None = None) -> list[Path]:
-    """The run's results into --out: DIR (CSV or a workbook, ``document`` — a JSON file
-    name — with ``meta`` and every table under its name or ``json_keys``', the figures)
-    or FILE.xlsx (the workbook alone); ``kinds`` gives a table's columns their kind in the
-    workbook (:class:`cau.workbook.Sheet`). Returns the paths written."""
+    """The run's results into ``out`` (--out): a folder (the tables as CSV or, with
+    ``form`` xlsx, a workbook; ``document``, a JSON file name, with ``meta`` and every
+    table under its name or ``json_keys``'; the figures) or FILE.xlsx (the workbook
+    alone); ``kinds`` gives a table's columns their kind in the workbook
+    (:class:`cau.workbook.Sheet`). Returns the paths written."""
     from rules.outputs import csv_text, write_files
 
     from .plots import png
 
-    lang = args.lang
     shown = {name: readable(frame.assign(seed=meta["seed"]), lang)
              for name, frame in tables.items()}
-    if workbook.is_workbook(args.out):
-        workbook.write(args.out, _sheets(shown, kinds or {}), lang, meta)
-        return [Path(args.out)]
-    if getattr(args, "format", "csv") == "xlsx":
+    if workbook.is_workbook(out):
+        workbook.write(out, _sheets(shown, kinds or {}), lang, meta)
+        return [Path(out)]
+    if form == "xlsx":
         contents = {document.removesuffix(".json") + workbook.SUFFIX:
                     workbook.workbook_bytes(_sheets(shown, kinds or {}), lang, meta)}
     else:
@@ -66,7 +66,7 @@ def write(args: argparse.Namespace, tables: dict[str, pd.DataFrame], meta: dict[
                           for name, frame in tables.items()}}
     contents[document] = json.dumps(content, ensure_ascii=False, indent=1).encode("utf-8")
     contents.update({f"{name}.png": png(figure) for name, figure in figures.items()})
-    return write_files(args.out, contents)
+    return write_files(out, contents)
 
 
 def _sheets(tables: dict[str, pd.DataFrame], kinds: dict[str, dict[str, str]]

@@ -211,23 +211,26 @@ def _same(values: pd.Series, threshold: float) -> pd.Series:
 
 
 def write_report(
-    args: Any,
+    out: Path,
     grid: pd.DataFrame,
     grids: list[TargetGrid],
     meta: dict[str, Any],
     names: dict[str, str],
+    lang: str,
+    form: str = "csv",
 ) -> list[Path]:
     """``targets.csv`` (seed in every row) or a workbook, ``targets.json``,
-    ``targets-<id>.png``, into --out (:func:`cau.results.write`)."""
-    figures = {figure_name(spec.target): heat_map(grid, spec, names.get(spec.target, spec.target),
-                                                  args.lang) for spec in grids}
-    return results.write(args, {"targets": grid}, meta, figures, "targets.json",
-                         json_keys={"targets": "grid"})
+    ``targets-<id>.png``, into ``out`` (:func:`cau.results.write`)."""
+    figures = {} if results.workbook.is_workbook(out) else {
+        figure_name(spec.target): heat_map(grid, spec, names.get(spec.target, spec.target), lang)
+        for spec in grids}
+    return results.write(out, {"targets": grid}, meta, figures, "targets.json", lang=lang,
+                         form=form, json_keys={"targets": "grid"})
 
 
-def file_names(args: Any, grids: list[TargetGrid]) -> list[str]:
+def file_names(grids: list[TargetGrid], form: str = "csv") -> list[str]:
     """The files :func:`write_report` writes (checked before a run)."""
-    return results.file_names(args, ["targets"], "targets.json",
+    return results.file_names(form, ["targets"], "targets.json",
                               [figure_name(g.target) for g in grids])
 
 

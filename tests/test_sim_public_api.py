@@ -28,6 +28,8 @@ PUBLIC = {
     "ResultStore": "store",
     "Scenario": "scenario", "ScenarioWarning": "scenario", "load_scenario": "scenario_loader",
     "Replication": "model", "simulate_replication": "model",
+    "Setting": "settings", "parse_setting": "settings", "parse_vary": "sweep",
+    "compare_compliance": "comparison",
 }
 
 
