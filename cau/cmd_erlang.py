@@ -6,7 +6,7 @@ import argparse
 
 from rules.errors import DataError
 from rules.units import parse_duration, parse_percent
-from sim.erlang import ErlangA, ErlangC, agents_needed, erlang_b
+from sim.erlang import MAX_AGENTS, ErlangA, ErlangC, agents_needed, erlang_b
 
 from . import cli, i18n, options
 from .formats import DASH, duration, goal_percent, number, percent, text_table
@@ -85,10 +85,13 @@ def agent_counts(text: str) -> list[int]:
             first, last = int(low), int(high if dash else low)
         except ValueError:
             first = last = 0
-        if first < 1 or last < first:
+        if not 1 <= first <= last <= MAX_AGENTS:
             raise argparse.ArgumentTypeError(
-                f'expected agents as a whole number of at least 1, a range such as 10-16 '
-                f'or a list such as 10,12,14, found "{text}"')
+                f"expected a whole number from 1 to {MAX_AGENTS:,} (agents), a range such as "
+                f'10-16 or a list such as 10,12,14, found "{text}"')
+        if last - first >= MAX_ROWS:
+            raise argparse.ArgumentTypeError(f"expected at most {MAX_ROWS} values, found "
+                                             f"{last - first + 1} in \"{part.strip()}\"")
         counts.extend(range(first, last + 1))
     if len(counts) > MAX_ROWS:
         raise argparse.ArgumentTypeError(f"expected at most {MAX_ROWS} values, found "

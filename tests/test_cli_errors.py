@@ -238,6 +238,17 @@ HOSTILE: dict[str, dict[str, tuple[list[str], str]]] = {
     "staff": {
         "surge-1e9": (["staff", "{dir}/surge.yaml"], "expected a run the simulator can hold"),
     },
+    "compare": {
+        "fifo": (["compare", BASELINE, "{dir}/fifo"], "is a FIFO"),
+        "own-scale-a-million": (["compare", BASELINE, BASELINE + "+demand.scale=1000000", "-n",
+                                 "1"], "expected a run the simulator can hold"),
+    },
+    "sweep": {
+        "a-million-points": (["sweep", BASELINE, "--vary", "demand.scale=1-1000000"],
+                             '1000000 values in "1-1000000"; at most 10000'),
+        "a-point-too-big": (["sweep", BASELINE, "--vary", "demand.scale=1,1000000", "-n", "1"],
+                            "expected a run the simulator can hold"),
+    },
 }
 for _command, _cases in HOSTILE.items():
     CASES.update({f"{_command}-{name}": case for name, case in _cases.items()})

@@ -20,13 +20,13 @@ BASELINE = ROOT / "scenarios" / "cspq-baseline.yaml"
 
 
 def _headcounts(path: Path, *settings: str) -> dict[str, int]:
-    scenario, _ = load_scenario(path, [parse_setting(s) for s in settings])
+    scenario, _ = load_scenario(path, settings=[parse_setting(s) for s in settings])
     return {s.name: s.headcount for s in scenario.level_one.staffing.shifts}
 
 
 def _problems(path: Path, *settings: str) -> list[str]:
     with pytest.raises(ValidationError) as caught:
-        load_scenario(path, [parse_setting(s) for s in settings])
+        load_scenario(path, settings=[parse_setting(s) for s in settings])
     return [str(p) for p in caught.value.problems]
 
 
@@ -118,7 +118,7 @@ def test_a_bad_setting_is_a_problem_located_at_its_option(setting: str, message:
 
 def test_settings_change_the_run_fingerprint() -> None:
     plain, pack = load_scenario(BASELINE)
-    varied, _ = load_scenario(BASELINE, [parse_setting("demand.scale=1.1")])
+    varied, _ = load_scenario(BASELINE, settings=[parse_setting("demand.scale=1.1")])
     assert varied.settings == ("demand.scale=1.1",)
     assert run_fingerprint(plain, pack) != run_fingerprint(varied, pack)
 
