@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .coded import CODE, Coded, Labels, Numbered
 from .document import close_match, did_you_mean
@@ -575,6 +574,8 @@ class EventLog:
                       compression="gzip" if path.suffix == ".gz" else None)
             return
         with atomic_target(path) as temp:
+            import pyarrow.parquet as pq  # Parquet only where it is read or written
+
             pq.write_table(self._arrow(), temp)
 
     def _arrow(self) -> pa.Table:
@@ -816,6 +817,8 @@ def read_event_log(
             text["event"] = text["event"].astype("category")
             first_row = 2  # line 1 is the header
         else:
+            import pyarrow.parquet as pq
+
             table = pq.read_table(path)
             _missing_columns(table.column_names, path)
             text, seconds, reasons = _from_arrow(table, path)

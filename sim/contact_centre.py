@@ -137,12 +137,13 @@ class ContactCentreRun:
     def of_switchboard(cls, board: Switchboard, group: DeskGroup, start: float, end: float
                        ) -> ContactCentreRun:
         """The fast path's outcomes, once it has decided everything before ``end``."""
-        queued = np.asarray(board.arrivals, dtype=float)
+        queued, work, email_arrivals, email_work = (
+            np.asarray(a, dtype=float) for a in board.arrays)
         answered = np.asarray(board.answered)
         abandoned = np.asarray(board.abandoned)
-        released = answered + np.asarray(board.service)
+        released = answered + work
         started = np.asarray(board.email_started)
-        finished = started + np.asarray(board.email_service)
+        finished = started + email_work
         late = answered > end  # decided, but after the end: still waiting at the end
         answered = np.where(late, np.nan, answered)
         started = np.where(started > end, np.nan, started)
@@ -157,7 +158,7 @@ class ContactCentreRun:
                 group=np.where(np.isnan(answered), -1, 0),
             ),
             emails=EmailOutcomes(
-                arrived=np.asarray(board.email_arrivals, dtype=float),
+                arrived=email_arrivals,
                 started=started,
                 finished=np.where(np.isnan(started), np.nan, finished),
                 group=np.where(np.isnan(started), -1, 0),
@@ -206,20 +207,24 @@ class ContactCentreRun:
         self.add_events(builder, builder.numbered_ids("call-", self.calls.queued.size))
         return builder.build()
 
-    def add_events(self, builder: EventLogBuilder, ids: np.ndarray, options: Any = "") -> None:
+    def add_events(self, builder: EventLogBuilder, ids: np.ndarray, options: Any = "",
+                   since: float = -math.inf) -> None:
         """Add the call events (queued, answered, abandoned) up to the end to ``builder``,
         in time order: ``ids`` are the calls' id codes (from the builder), ``options``
         the menu option of every call or of each (texts, or coded). With several groups,
-        an answer names the group whose agent took the call."""
+        an answer names the group whose agent took the call. Calls queued before ``since``
+        (a warm-up's) are left out."""
         calls = self.calls
-        n = calls.queued.size
-        answered = np.flatnonzero(~np.isnan(calls.answered))
-        abandoned = np.flatnonzero(~np.isnan(calls.abandoned))
-        rows = np.concatenate([np.arange(n), answered, abandoned])
-        times = np.concatenate([calls.queued, calls.answered[answered], calls.abandoned[abandoned]])
+        kept = calls.queued >= since
+        queued = np.flatnonzero(kept)
+        answered = np.flatnonzero(kept & ~np.isnan(calls.answered))
+        abandoned = np.flatnonzero(kept & ~np.isnan(calls.abandoned))
+        rows = np.concatenate([queued, answered, abandoned])
+        times = np.concatenate([calls.queued[queued], calls.answered[answered],
+                                calls.abandoned[abandoned]])
         codes = np.repeat(
             [EVENTS.index(e) for e in ("call_queued", "call_answered", "call_abandoned")],
-            [n, answered.size, abandoned.size],
+            [queued.size, answered.size, abandoned.size],
         )
         # By time, then by event in life-cycle order: the blocks are in that order already,
         # so a stable sort of the times alone (fast on their sorted runs) is that order.
@@ -228,7 +233,7 @@ class ContactCentreRun:
         group: Any = ""
         if len(self.groups) > 1:
             names = np.array([*self.groups, ""], dtype=object)
-            answering = np.concatenate([np.full(n, -1), calls.group[answered],
+            answering = np.concatenate([np.full(queued.size, -1), calls.group[answered],
                                         np.full(abandoned.size, -1)])
             group = names[answering[order]]
         builder.add(
@@ -257,8 +262,15 @@ class ContactCentreRun:
             }
         )
 
-    def group_monitors(self, step: float = HALF_HOUR) -> pd.DataFrame:
-        """Per group and bin: ``time``, ``group``, ``agents_on_duty``, ``agents_busy``."""
+    def group_monitors(self, step: float = HALF_HOUR, totals: pd.DataFrame | None = None
+                       ) -> pd.DataFrame:
+        """Per group and bin: ``time``, ``group``, ``agents_on_duty``, ``agents_busy``.
+        With one group these are the totals: ``totals`` (:meth:`monitors` of the same
+        ``step``), when given, is used instead of computing them again."""
+        if totals is not None and len(self.groups) == 1:
+            return pd.DataFrame({"time": totals["time"], "group": self.groups[0],
+                                 "agents_on_duty": totals["agents_on_duty"],
+                                 "agents_busy": totals["agents_busy"]})
         edges = self._edges(step)
         frames = [
             pd.DataFrame({

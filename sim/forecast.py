@@ -15,7 +15,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+# Student's and the normal quantiles through scipy.special (stdtrit, ndtri: what
+# scipy.stats' t and norm compute), which imports ten times quicker than scipy.stats.
+from scipy import special
 
 from rules.calls import ABANDONED, ANSWERED
 from rules.measure import JudgedCalls
@@ -195,7 +198,7 @@ def mean_interval(
     mean = float(data.mean())
     if n < 2:
         return n, mean, np.nan, np.nan
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * data.std(ddof=1) / np.sqrt(n))
+    half = float(special.stdtrit(n - 1, 0.5 + confidence / 2) * data.std(ddof=1) / np.sqrt(n))
     low, high = bounds
     return n, mean, max(mean - half, low), min(mean + half, high)
 
@@ -206,7 +209,7 @@ def wilson_interval(
     """Wilson score interval of a binomial proportion (sensible even at 0 or n successes)."""
     if trials == 0:
         return np.nan, np.nan
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = float(special.ndtri(0.5 + confidence / 2))
     p = successes / trials
     denominator = 1 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denominator

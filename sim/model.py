@@ -91,7 +91,8 @@ def simulate_replication(
         desk.enter(plan)
     env.run(until=end)
     run = finish()
-    run.add_events(log, ids[calls], contacts.option.take(calls))
+    # calls queued in the warm-up are left out (tickets: below, once all is known)
+    run.add_events(log, ids[calls], contacts.option.take(calls), since=start)
     _level_one_tickets(scenario, contacts, ids, calls, emails, run, solved, plans, log, end)
     events = log.build()
     # The calls' events (in time order already), then the tickets' in time order, less
@@ -100,11 +101,12 @@ def simulate_replication(
     tickets = np.flatnonzero(~is_call)
     tickets = tickets[np.lexsort((events.event[tickets], events.time[tickets]))]
     order = np.concatenate([np.flatnonzero(is_call), tickets])
+    rows = _kept_in_order(events, order, is_call, start)
     months = MonthGrid(zone, start, end - 1.0)
     monitors = run.monitors()
-    by_group = run.group_monitors()
+    by_group = run.group_monitors(totals=monitors)
     return Replication(
-        log=events.take(order[_after_warmup(events, is_call, start)[order]]),
+        log=events if rows is None else events.take(rows),
         monitors=monitors[monitors["time"] >= start].reset_index(drop=True),
         backlog=_backlog(desk.stays_at_end(), months, end),
         seed=seed,
@@ -330,6 +332,16 @@ def _outage_ticket(scenario: Scenario, pack: RulePack, k: int, log: EventLogBuil
     rank = pack.priority_codes.index(outage.priority) + 1
     return TicketPlan(tid, at, rank, group, ("", option, outage.service), outage.duration,
                       0.0, 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0, level)
+
+
+def _kept_in_order(log: EventLog, order: np.ndarray, is_call: np.ndarray, start: float
+                   ) -> np.ndarray | None:
+    """The rows of ``log`` to keep, in ``order`` (None: all, in the log's own order)."""
+    kept = _after_warmup(log, is_call, start)
+    if kept.all() and (np.diff(order) == 1).all() and (order.size == 0 or order[0] == 0):
+        return None
+    rows: np.ndarray = order[kept[order]]
+    return rows
 
 
 def _after_warmup(log: EventLog, is_call: np.ndarray, start: float) -> np.ndarray:

@@ -67,6 +67,8 @@ class Switchboard:
         staffing: StaffingSteps,
         email_hours: tuple[np.ndarray, np.ndarray] | None = None,
     ):
+        # the inputs as arrays, for the outcomes; as lists, which the loop indexes fastest
+        self.arrays = (arrivals, service, email_arrivals, email_service)
         self.arrivals = arrivals.tolist()
         self.deadlines = (arrivals + patience).tolist()
         self.service = service.tolist()
