@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import shlex
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from rules import outputs
 from rules.errors import InputFileError
 from rules.units import format_duration
 from sim.overlay import outside, reading_roots
+from sim.scenario import ANY_CALL
 from sim.staff_search import SLOTS_PER_DAY, StaffPlan, staff_plan
 
 from . import cli, i18n, options, scenario_options, workbook
@@ -61,6 +63,14 @@ i18n.register(
         "stf_table_written": {"fr": "Tableau écrit : {path}", "en": "Table written: {path}"},
         "stf_name": {"fr": "{scenario} — effectifs de cau staff",
                      "en": "{scenario} — staffing from cau staff"},
+        "stf_group": {"fr": "Groupe {group} (appels qui lui sont acheminés en premier)",
+                      "en": "Group {group} (the calls routed to it first)"},
+        "stf_groups_caveat": {
+            "fr": "Chaque groupe est dimensionné pour les appels qui lui sont acheminés en "
+                  "premier, sans le débordement entre groupes, qui aide.",
+            "en": "Each group is staffed for the calls routed to it first, without the "
+                  "overflow between groups, which helps.",
+        },
     }
 )
 MARK = "*"  # beside a difference: the half-hour's staffing changes
@@ -87,7 +97,10 @@ def run(args: argparse.Namespace) -> int:
     scenario, pack = scenario_options.load(args.scenario, args)
     if args.out is not None:  # after loading: the scenario's files are known inputs then
         outputs.claim(args.out, "xlsx" if workbook.is_workbook(args.out) else "yaml", "--out")
-    plan = staff_plan(scenario, pack)
+    groups = scenario.level_one.groups
+    one_pool = len(groups) == 1 and scenario.level_one.routing[0].name == ANY_CALL
+    plans: dict[str | None, StaffPlan] = ({None: staff_plan(scenario, pack)} if one_pool
+             else {name: staff_plan(scenario, pack, name) for name in groups})
     lang = args.lang
     if args.out is not None:  # written before anything is printed
         try:  # a new folder for the variants, as other commands create theirs
@@ -97,28 +110,35 @@ def run(args: argparse.Namespace) -> int:
         if workbook.is_workbook(args.out):
             meta = {"scenario": scenario.name, "scenario_file": scenario.source,
                     "settings": list(scenario.settings)}
-            workbook.write(args.out, {"staff": workbook.Sheet(plan_table(plan, lang))}, lang,
-                           meta)
+            sheets = {("staff" if group is None else f"staff {group}")[:31]:
+                      workbook.Sheet(plan_table(plan, lang)) for group, plan in plans.items()}
+            workbook.write(args.out, sheets, lang, meta)
         else:
-            options.write_text(args.out, overlay_text(plan, scenario.source, scenario.name,
+            options.write_text(args.out, overlay_text(plans, scenario.source, scenario.name,
                                                       args.out, lang))
-    model = (i18n.message("stf_erlang_a", lang, patience=format_duration(plan.patience))
-             if plan.patience is not None else i18n.message("stf_erlang_c", lang))
+    first = next(iter(plans.values()))
+    model = (i18n.message("stf_erlang_a", lang, patience=format_duration(first.patience))
+             if first.patience is not None else i18n.message("stf_erlang_c", lang))
     targets = ", ".join(i18n.message("stf_target", lang, goal=goal_percent(t.goal, lang),
                                      threshold=format_duration(t.threshold))
-                        for t in plan.targets)
+                        for t in first.targets)
     print(i18n.message("stf_title", lang, scenario=scenario.name, model=model,
                        targets=targets))
-    for day, name in enumerate(i18n.message("stf_days", lang).split(",")):
-        rows = _day_rows(plan, day, lang)
-        if rows:
-            print(f"\n{name}")
-            print(text_table(i18n.message("stf_headers", lang).split(","), rows))
-    print()
-    print(i18n.message("stf_totals", lang, current=number(plan.current_hours, lang, 1),
-                       needed=number(plan.needed_hours, lang, 1),
-                       diff=_signed(plan.needed_hours - plan.current_hours, lang, 1)))
+    for group, plan in plans.items():
+        if group is not None:
+            print("\n" + i18n.message("stf_group", lang, group=group))
+        for day, name in enumerate(i18n.message("stf_days", lang).split(",")):
+            rows = _day_rows(plan, day, lang)
+            if rows:
+                print(f"\n{name}")
+                print(text_table(i18n.message("stf_headers", lang).split(","), rows))
+        print()
+        print(i18n.message("stf_totals", lang, current=number(plan.current_hours, lang, 1),
+                           needed=number(plan.needed_hours, lang, 1),
+                           diff=_signed(plan.needed_hours - plan.current_hours, lang, 1)))
     print(i18n.message("stf_caveat", lang))
+    if not one_pool:
+        print(i18n.message("stf_groups_caveat", lang))
     if args.out is not None:
         print(i18n.message("stf_table_written", lang, path=args.out)
               if workbook.is_workbook(args.out) else
@@ -168,9 +188,11 @@ def _signed(value: float, lang: str, digits: int = 0) -> str:
     return ("+" if value > 0 else "−" if value < 0 else "") + text
 
 
-def overlay_text(plan: StaffPlan, base: str, name: str, out: str, lang: str = "fr") -> str:
+def overlay_text(plans: Mapping[str | None, StaffPlan], base: str, name: str, out: str,
+                 lang: str = "fr") -> str:
     """A scenario file extending ``base`` (path written relative to ``out``'s folder) whose
-    level-1 staffing is ``plan``'s needed table."""
+    level-1 staffing is each plan's needed table: the one pool's (key None) or each
+    group's."""
     extends = Path(os.path.relpath(Path(base).resolve(), Path(out).resolve().parent))
     lines = [
         "# Written by cau staff: the fewest level-1 agents per half-hour meeting the",
@@ -179,10 +201,15 @@ def overlay_text(plan: StaffPlan, base: str, name: str, out: str, lang: str = "f
         f"extends: {json.dumps(extends.as_posix(), ensure_ascii=False)}",
         f"name: {json.dumps(i18n.message('stf_name', lang, scenario=name), ensure_ascii=False)}",
         "level_one:",
-        "  staffing:",
-        "    table:",
     ]
-    for days, row in plan.table().items():
-        cells = ", ".join(f'"{at}": {count}' for at, count in row.items())
-        lines.append(f"      {days}: {{{cells}}}")
+    if None not in plans:
+        lines.append("  groups:")
+    for group, plan in plans.items():
+        indent = "  " if group is None else "      "
+        if group is not None:
+            lines.append(f"    {json.dumps(group, ensure_ascii=False)}:")
+        lines += [f"{indent}staffing:", f"{indent}  table:"]
+        for days, row in plan.table().items():
+            cells = ", ".join(f'"{at}": {count}' for at, count in row.items())
+            lines.append(f"{indent}    {days}: {{{cells}}}")
     return "\n".join(lines) + "\n"

@@ -15,10 +15,11 @@ there) and the expected tickets ignore calls abandoned before an agent answers t
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -31,7 +32,9 @@ from rules.text import format_words
 
 from .demand import HALF_HOUR, horizon_bounds, priority_shares, rate_grid
 from .erlang import ErlangA, ErlangC, agents_needed
+from .routing import first_type, kinds_of_calls
 from .scenario import (
+    ANY_CALL,
     HALF_HOURS_PER_WEEK,
     REASON_KINDS,
     Scenario,
@@ -39,6 +42,7 @@ from .scenario import (
     Severity,
     Stream,
 )
+from .staffing import Staffing
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 HOUR = 3600.0
@@ -138,25 +142,53 @@ def _warning(kind: str, values: dict[str, Any], severity: Severity = "warning"
 
 def capacity_warnings(scenario: Scenario, pack: RulePack) -> tuple[ScenarioWarning, ...]:
     """Every place where ``scenario``'s offered work exceeds its capacity (warnings) or
-    where Erlang C says the answer-time target cannot be met (notes)."""
+    where Erlang C says the answer-time target cannot be met (notes): for one pool, its
+    staffing; for agent groups, each group's staffing against the calls routed to it
+    first (overflow, which helps, left out)."""
     load = OfferedLoad.of(scenario, pack)
     patience = scenario.level_one.patience.mean
-    return (*_half_hours(load, pack, patience), *_level_one_months(load),
+    groups = scenario.level_one.groups
+    if scenario.level_one.routing[0].name == ANY_CALL and len(groups) == 1:
+        half_hours = list(_half_hours(load, pack, patience, "level_one.staffing"))
+        path = "level_one.staffing"
+    else:
+        half_hours = [w for name in groups for w in _half_hours(
+            load.of_group(name), pack, patience, f"level_one.groups.{name}.staffing")]
+        path = "level_one.groups"
+    return (*half_hours, *_level_one_months(load, path),
             *_resolver_groups(load, scenario, pack))
 
 
 def mean_handling(scenario: Scenario, stream: Stream) -> float:
     """Mean agent time of one contact of ``stream``: its reasons' handling times (the
     channel's where a reason has none), plus after-call work for a call."""
-    level_one = scenario.level_one
-    channel = level_one.handling[stream.channel].mean
-    mean = 0.0
-    for code, share in stream.reasons.items():
-        own = scenario.demand.reasons[code].handling
-        mean += share * (own.mean if own is not None else channel)
-    if stream.channel == "phone" and level_one.after_call_work is not None:
+    return sum(share * reason_work(scenario, stream.channel, code)
+               for code, share in stream.reasons.items())
+
+
+def reason_work(scenario: Scenario, channel: str, reason: str) -> float:
+    """Mean agent time of a contact of ``channel`` for ``reason`` ("" for a call about an
+    outage: information), after-call work included for a call."""
+    level_one, reasons = scenario.level_one, scenario.demand.reasons
+    if reason:
+        own = reasons[reason].handling
+    else:
+        own = next((r.handling for r in reasons.values()
+                    if r.kind == "information" and r.handling is not None), None)
+    mean = own.mean if own is not None else level_one.handling[channel].mean
+    if channel == "phone" and level_one.after_call_work is not None:
         mean += level_one.after_call_work.mean
     return mean
+
+
+@dataclass(frozen=True)
+class GroupLoad:
+    """The calls a level-1 group answers first, per half-hour of the horizon (overflow to
+    or from other groups left out): calls per second, offered Erlangs, agents on duty."""
+
+    calls: np.ndarray
+    erlangs: np.ndarray
+    agents: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -170,6 +202,7 @@ class OfferedLoad:
     agents: np.ndarray  # time-averaged agents on duty
     contacts: dict[str, np.ndarray]  # stream name → expected contacts per half-hour
     months: MonthGrid
+    groups: dict[str, GroupLoad] = field(default_factory=dict)  # level-1 group → its load
 
     @classmethod
     def of(cls, scenario: Scenario, pack: RulePack) -> OfferedLoad:
@@ -189,21 +222,45 @@ class OfferedLoad:
             else:
                 email += rate * mean_handling(scenario, stream)
         level_one = scenario.level_one
-        steps = level_one.staffing.steps(begin, end, zone,
-                                         pack.calendar(level_one.calendar).is_business_day)
-        agents = steps.half_hourly(float(starts[0]), float(starts[-1]) + HALF_HOUR)
-        return cls(starts, calls, erlangs, email, agents[:len(starts)],
-                   contacts, MonthGrid(zone, start, end - 1.0))
+        working = pack.calendar(level_one.calendar).is_business_day
+        first, last = float(starts[0]), float(starts[-1]) + HALF_HOUR
+
+        def on_duty(staffing: Staffing) -> np.ndarray:
+            steps = staffing.steps(begin, end, zone, working)
+            return steps.half_hourly(first, last)[:len(starts)]
+
+        groups = {name: GroupLoad(np.zeros(len(starts)), np.zeros(len(starts)),
+                                  on_duty(group.staffing))
+                  for name, group in level_one.groups.items()}
+        for kind in kinds_of_calls(scenario.demand, pack):
+            k = first_type(level_one, kind)
+            name = kind.fields[0]
+            if k is None or not name:  # outages' surges are not in the rate grid
+                continue
+            load = groups[level_one.routing[k].first]
+            rate = grid.rates[name][inside] * kind.share
+            load.calls[:] += rate
+            load.erlangs[:] += rate * reason_work(scenario, "phone", kind.reason)
+        return cls(starts, calls, erlangs, email, on_duty(level_one.staffing), contacts,
+                   MonthGrid(zone, start, end - 1.0), groups)
+
+    def of_group(self, name: str) -> OfferedLoad:
+        """The load of one level-1 group (its first-routed calls and its agents), in the
+        form of the whole desk's."""
+        group = self.groups[name]
+        return dataclasses.replace(self, calls=group.calls, erlangs=group.erlangs,
+                                   agents=group.agents, groups={})
 
 
 # -- level 1 per half-hour of the week ----------------------------------------------------------
-def _half_hours(load: OfferedLoad, pack: RulePack, patience: float
+def _half_hours(load: OfferedLoad, pack: RulePack, patience: float, path: str
                 ) -> Iterator[ScenarioWarning]:
     offered = load.erlangs > 0
     over = offered & (load.erlangs >= load.agents)
     slots = half_hour_of_week(load.starts, pack.zone)
     occurrences = np.bincount(slots[offered], minlength=HALF_HOURS_PER_WEEK)
-    yield from _runs(load, slots, over, occurrences, partial(_overload, load, patience))
+    yield from _runs(load, slots, over, occurrences, partial(_overload, load, patience),
+                     path)
     for target in pack.targets_of("answer_time"):
         if not isinstance(target, AnswerTimeTarget):
             continue
@@ -211,7 +268,7 @@ def _half_hours(load: OfferedLoad, pack: RulePack, patience: float
         levels = _service_levels(load, counted, target)
         short = counted & (levels < target.goal)
         yield from _runs(load, slots, short, occurrences,
-                         partial(_short, load, levels, target))
+                         partial(_short, load, levels, target), path)
 
 
 def _service_levels(load: OfferedLoad, mask: np.ndarray, target: AnswerTimeTarget) -> np.ndarray:
@@ -231,7 +288,7 @@ def _service_levels(load: OfferedLoad, mask: np.ndarray, target: AnswerTimeTarge
 
 
 def _runs(load: OfferedLoad, slots: np.ndarray, flagged: np.ndarray, occurrences: np.ndarray,
-          describe: Callable[[int, dict[str, Any]], ScenarioWarning]
+          describe: Callable[[int, dict[str, Any]], ScenarioWarning], path: str
           ) -> Iterator[ScenarioWarning]:
     """One warning per stretch of consecutive flagged half-hours of the same weekday,
     described at its worst half-hour of the horizon (the highest utilisation)."""
@@ -245,7 +302,7 @@ def _runs(load: OfferedLoad, slots: np.ndarray, flagged: np.ndarray, occurrences
         inside = np.flatnonzero(flagged & np.isin(slots, run))
         worst = int(inside[np.argmax(ratio[inside])])
         yield describe(worst, {
-            "path": "level_one.staffing", "day": int(run[0] // 48),
+            "path": path, "day": int(run[0] // 48),
             "span": _slot_span(int(run[0]), int(run[-1]) + 1),
             "count": int(weeks[run].max()), "out_of": int(occurrences[run].max()),
         })
@@ -290,7 +347,7 @@ def _short(load: OfferedLoad, levels: np.ndarray, target: AnswerTimeTarget, k: i
 
 
 # -- level 1 and resolver groups per month ------------------------------------------------------
-def _level_one_months(load: OfferedLoad) -> Iterator[ScenarioWarning]:
+def _level_one_months(load: OfferedLoad, path: str) -> Iterator[ScenarioWarning]:
     month = load.months.index(load.starts)
     work = np.bincount(month, (load.erlangs + load.email_erlangs) * HALF_HOUR,
                        minlength=len(load.months))
@@ -298,7 +355,7 @@ def _level_one_months(load: OfferedLoad) -> Iterator[ScenarioWarning]:
     for i, label in enumerate(load.months.labels):
         if work[i] > 0 and work[i] >= time[i]:
             yield _warning("agent_time", {
-                "path": "level_one.staffing", "work": work[i] / HOUR, "month": label,
+                "path": path, "work": work[i] / HOUR, "month": label,
                 "time": time[i] / HOUR, "utilisation": work[i] / max(time[i], 1e-9),
             })
 

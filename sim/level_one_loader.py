@@ -35,6 +35,7 @@ from rules.schema import Key, Section
 
 from .distributions import Distribution, parse_distribution, parse_patience
 from .policies import FINISH, SHIFT_END_POLICIES
+from .routing import first_type, kinds_of_calls
 from .scenario import (
     ANY_CALL,
     CHANNELS,
@@ -277,9 +278,9 @@ def check_routing(root: Node, demand: Demand, level_one: LevelOne, pack: RulePac
                 node["routing"][i]["when"]["stream"].report(
                     "streams of demand.streams: " + ", ".join(f'"{n}"' for n in names),
                     f'"{stream}"', did_you_mean(stream, names))
-    for call, what in _possible_calls(demand, pack):
-        if not any(t.when.matches(*call) for t in level_one.routing):
-            node["routing"].report("a call type for every call", f"none takes {what}",
+    for kind in kinds_of_calls(demand, pack):
+        if first_type(level_one, kind) is None:
+            node["routing"].report("a call type for every call", f"none takes {kind.words}",
                                    "End the routing with a type without `when` (every "
                                    "other call).")
             break
@@ -288,26 +289,3 @@ def check_routing(root: Node, demand: Demand, level_one: LevelOne, pack: RulePac
     ):
         node["groups"].report("a group that works e-mails (emails: true)",
                               "none, while e-mails arrive")
-
-
-def _possible_calls(demand: Demand, pack: RulePack
-                    ) -> list[tuple[tuple[str, str, str, str, bool], str]]:
-    """Every kind of call the demand may bring — incidents of each priority, requests and
-    information calls of each phone stream, calls about each outage — as the fields a
-    call type matches (stream, option, service, priority, about an outage), and words."""
-    calls = []
-    for stream in demand.streams:
-        if stream.channel != "phone":
-            continue
-        for service in stream.services:
-            calls += [((stream.name, stream.option, service, code, False),
-                       f'{code} calls of stream "{stream.name}" about "{service}"')
-                      for code in pack.priority_codes]
-            calls.append(((stream.name, stream.option, service, "", False),
-                          f'requests of stream "{stream.name}" about "{service}"'))
-        calls.append(((stream.name, stream.option, "", "", False),
-                      f'information calls of stream "{stream.name}"'))
-    for outage in demand.outages:
-        option = pack.catalogue.option_of(outage.service) if pack.catalogue else ""
-        calls.append((("", option, "", "", True), f'calls about the outage of "{outage.service}"'))
-    return calls

@@ -76,15 +76,18 @@ def _changes(agents: np.ndarray) -> dict[str, int]:
     return row
 
 
-def staff_plan(scenario: Scenario, pack: RulePack) -> StaffPlan:
+def staff_plan(scenario: Scenario, pack: RulePack, group: str | None = None) -> StaffPlan:
     """The fewest agents per half-hour of the week meeting each answer-time target of
     ``pack`` (its threshold and goal) for ``scenario``'s calls, by Erlang A with the
-    scenario's mean patience."""
+    scenario's mean patience; for one level-1 ``group``, the calls routed to it first
+    (overflow to and from other groups left out) against its own agents."""
     targets = tuple(t for t in pack.targets_of("answer_time") if isinstance(t, AnswerTimeTarget))
     if not targets:
         raise DataError(f"{pack.source}: no answer-time target to staff for; add one to the "
                         "rule pack or to the scenario's targets")
     load = OfferedLoad.of(scenario, pack)
+    if group is not None:
+        load = load.of_group(group)
     slots = half_hour_of_week(load.starts, pack.zone)
     erlangs, current = np.zeros(HALF_HOURS_PER_WEEK), np.zeros(HALF_HOURS_PER_WEEK)
     np.maximum.at(erlangs, slots, load.erlangs)

@@ -7,12 +7,15 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cau.cli import main
 from rules.errors import ValidationError
+from sim.capacity import OfferedLoad
 from sim.scenario import ANY_CALL
 from sim.scenario_loader import load_scenario
+from sim.staff_search import staff_plan
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASELINE = SCENARIOS / "cspq-baseline.yaml"
@@ -134,3 +137,26 @@ def test_validate_shows_the_groups_their_routing_and_the_engine(tmp_path: Path,
             "is idle; priority 1) · option-1 → N1-bureautique · option-2 → N1-centraux-web") in out
     assert main(["validate", str(BASELINE)]) == 0
     assert "moteur : chemin rapide (récursion : un groupe" in capsys.readouterr().out
+
+
+def test_capacity_and_staffing_are_per_group_for_agent_groups(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario, pack = load_scenario(variant(tmp_path, TEAMS))
+    where = {w.where.split(",")[0] for w in scenario.warnings}
+    assert where <= {"level_one.groups.N1-bureautique.staffing",
+                     "level_one.groups.N1-centraux-web.staffing", "level_one.groups"}
+    assert "level_one.groups.N1-centraux-web.staffing" in where  # 2 agents for option 2
+    load = OfferedLoad.of(scenario, pack)
+    # each call goes first to one group: the groups' loads add up to the desk's
+    total = sum(g.erlangs for g in load.groups.values())
+    np.testing.assert_allclose(total, load.erlangs, rtol=1e-9)
+    option_two = load.groups["N1-centraux-web"].calls.sum() * 1800
+    assert option_two == pytest.approx(1300, rel=1e-6)  # option 2's month, the outage aside
+    out = tmp_path / "staffed.yaml"
+    assert main(["staff", str(variant(tmp_path, TEAMS)), "--out", str(out), "--lang", "en"]) == 0
+    assert "Group N1-centraux-web (the calls routed to it first)" in capsys.readouterr().out
+    staffed, _ = load_scenario(out)
+    assert list(staffed.level_one.groups) == ["N1-bureautique", "N1-centraux-web"]
+    web = staff_plan(scenario, pack, "N1-centraux-web")
+    again = staff_plan(staffed, pack, "N1-centraux-web")
+    assert (again.current == web.needed).all() and web.needed.max() > 2
