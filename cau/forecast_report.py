@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from sim.forecast import FEW_REPLICATIONS, FIGURES, Forecast
+from sim.forecast import FEW_REPLICATIONS, FIGURES, OPTION, Forecast
 
 from . import i18n, results, workbook
 from .formats import DASH, goal_percent, number, percent, text_table
@@ -44,11 +44,21 @@ i18n.register(
         },
         "sim_fig_month": {"fr": "Mois", "en": "Month"},
         "sim_fig_group": {"fr": "Groupe", "en": "Group"},
+        "sim_fig_option": {"fr": "Option", "en": "Option"},
         "sim_fig_offered": {"fr": "Appels offerts", "en": "Calls offered"},
         "sim_fig_answered": {"fr": "Répondus", "en": "Answered"},
         "sim_fig_abandoned": {"fr": "Abandonnés", "en": "Abandoned"},
         "sim_fig_asa": {"fr": "Délai moyen de réponse", "en": "Average speed of answer"},
         "sim_fig_occupancy": {"fr": "Occupation des agents", "en": "Agent occupancy"},
+        "sim_fig_service_level": {"fr": "Réponse dans le délai (IC 95 %)",
+                                  "en": "Answered in time (95% CI)"},
+        "sim_by_option": {
+            "fr": "Appels par option du menu (moyenne des réplications ; réponse dans le délai "
+                  "de la cible de réponse)",
+            "en": "Calls per menu option (mean over replications; answered within the "
+                  "answer-time target)"},
+        "sim_by_group": {"fr": "Occupation par groupe d'agents de niveau 1",
+                         "en": "Occupancy per level-1 agent group"},
         "sim_fig_backlog": {"fr": "Dossiers ouverts", "en": "Open tickets"},
         "sim_none": {"fr": "aucun", "en": "none"},
         "sim_few": {
@@ -130,37 +140,62 @@ def _compliance_row(r: dict[Any, Any], lang: str, name_of: Callable[[str], str])
 
 
 def operations_tables(forecast: Forecast, lang: str) -> str:
-    """Offered, answered, abandoned, ASA and occupancy per month; backlog per group."""
+    """Offered, answered, abandoned, ASA and occupancy per month; the same and the
+    service level per phone option; occupancy per level-1 group; backlog per group."""
     ops = forecast.operations
-    monthly = ops[ops["figure"] != "backlog"].pivot_table(
-        index="month", columns="figure", values="mean", aggfunc="first"
-    )
-    shown = [f for f in FIGURES if f != "backlog" and f in monthly.columns]
+    calls = ops["figure"] != "backlog"
+    text = i18n.message("sim_operations", lang) + "\n"
+    text += _figures_table(ops[calls & (ops["group"] == "")], ["month"], lang) or (
+        i18n.message("sim_none", lang))
+    options = ops[calls & ops["group"].str.startswith(OPTION.format(option=""))]
+    if len(options):
+        text += "\n\n" + i18n.message("sim_by_option", lang) + "\n"
+        text += _figures_table(options, ["month", "group"], lang)
+    for figure, title, digits in (("occupancy", "sim_by_group", None),
+                                  ("backlog", "sim_backlog", 1)):
+        table = ops[(ops["figure"] == figure) & (ops["group"] != "")].pivot_table(
+            index="month", columns="group", values="mean", aggfunc="first", sort=False)
+        if len(table):
+            headers = [i18n.message("sim_fig_month", lang), *map(str, table.columns)]
+            rows = [[str(month), *(percent(float(v), lang) if digits is None
+                                   else number(float(v), lang, digits) for v in values)]
+                    for month, values in table.iterrows()]
+            text += "\n\n" + i18n.message(title, lang) + "\n" + text_table(headers, rows)
+    return text
+
+
+def _figures_table(ops: pd.DataFrame, keys: list[str], lang: str) -> str:
+    """One row per ``keys`` (month, and the option), one column per figure; a service
+    level with its interval."""
+    def pivot(values: str) -> pd.DataFrame:
+        return ops.pivot_table(index=keys, columns="figure", values=values, aggfunc="first",
+                               sort=False, dropna=False)
+
+    wide = pivot("mean")
+    if not len(wide):
+        return ""
+    low, high = pivot("ci_low"), pivot("ci_high")
+    shown = [f for f in FIGURES if f != "backlog" and f in wide.columns]
     format_of: dict[str, Callable[[float], str]] = {
         "asa": lambda v: number(v, lang, 1) + " s" if math.isfinite(v) else DASH,
         "occupancy": lambda v: percent(v, lang),
+        "service_level": lambda v: percent(v, lang) if math.isfinite(v) else DASH,
     }
-    headers = [i18n.message("sim_fig_month", lang)] + [
-        i18n.message(f"sim_fig_{f}", lang) for f in shown
-    ]
-    rows = [
-        [str(month)]
-        + [format_of.get(f, lambda v: number(v, lang))(float(values[f])) for f in shown]
-        for month, values in monthly.iterrows()
-    ]
-    text = i18n.message("sim_operations", lang) + "\n"
-    text += text_table(headers, rows) if rows else i18n.message("sim_none", lang)
-    backlog = ops[ops["figure"] == "backlog"].pivot_table(
-        index="month", columns="group", values="mean", aggfunc="first"
-    )
-    if len(backlog):
-        headers = [i18n.message("sim_fig_month", lang), *map(str, backlog.columns)]
-        rows = [
-            [str(month), *(number(float(v), lang, 1) for v in values)]
-            for month, values in backlog.iterrows()
-        ]
-        text += "\n\n" + i18n.message("sim_backlog", lang) + "\n" + text_table(headers, rows)
-    return text
+    headers = [i18n.message("sim_fig_month" if k == "month" else "sim_fig_option", lang)
+               for k in keys] + [i18n.message(f"sim_fig_{f}", lang) for f in shown]
+    prefix = OPTION.format(option="")
+    rows = []
+    for (key, values), (_, lows), (_, highs) in zip(wide.iterrows(), low.iterrows(),
+                                                    high.iterrows(), strict=True):
+        cells = [str(k).removeprefix(prefix) for k in (key if isinstance(key, tuple)
+                                                        else (key,))]
+        for f in shown:
+            cell = format_of.get(f, lambda v: number(v, lang))(float(values[f]))
+            if f == "service_level" and math.isfinite(float(values[f])):
+                cell += " " + interval(float(lows[f]), float(highs[f]), lang)
+            cells.append(cell)
+        rows.append(cells)
+    return text_table(headers, rows)
 
 
 def print_report(

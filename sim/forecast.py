@@ -54,12 +54,16 @@ HALFHOUR_COLUMNS: tuple[str, ...] = ("halfhour", "offered", "counted", "met")
 # Monthly rows of the same replication measured against another rule pack (a variant).
 VARIANT_COLUMNS: tuple[str, ...] = ("variant", *MONTHLY_COLUMNS)
 
-# Operational figures, in report order; `backlog` is per resolver group, the rest per month.
-FIGURES: tuple[str, ...] = ("offered", "answered", "abandoned", "asa", "occupancy", "backlog")
-# The range of each figure (counts and seconds are never negative, occupancy is a share).
+# Operational figures, in report order; `backlog` is per resolver group; the call figures and
+# `service_level` (the first answer-time target's) also per phone option ("option 1"), and
+# `occupancy` per level-1 group when there are several.
+FIGURES: tuple[str, ...] = ("offered", "answered", "abandoned", "asa", "service_level",
+                            "occupancy", "backlog")
+OPTION = "option {option}"  # the `group` of a phone option's rows
+# The range of each figure (counts and seconds are never negative, shares lie in [0, 1]).
 FIGURE_BOUNDS: dict[str, tuple[float, float]] = {
     "offered": NON_NEGATIVE, "answered": NON_NEGATIVE, "abandoned": NON_NEGATIVE,
-    "asa": NON_NEGATIVE, "occupancy": SHARE, "backlog": NON_NEGATIVE,
+    "asa": NON_NEGATIVE, "service_level": SHARE, "occupancy": SHARE, "backlog": NON_NEGATIVE,
 }
 
 
@@ -91,6 +95,8 @@ def replication_figures(
     monitors: pd.DataFrame,
     backlog: pd.DataFrame,
     zone: str,
+    options: np.ndarray | None = None,
+    group_monitors: pd.DataFrame | None = None,
 ) -> ReplicationFigures:
     """Summarise one replication from its measurement and its time-weighted monitors.
 
@@ -100,32 +106,21 @@ def replication_figures(
     abandoned are counted once each; the half-hours' service level is the first
     answer-time target's. Occupancy is busy agent-time over on-duty agent-time in the
     month (monitors are averages over equal half-hours, so a ratio of sums is the
-    time-weighted ratio).
+    time-weighted ratio). With ``options`` (each judged call's phone option), the call
+    figures and the service level again per option; with ``group_monitors`` of several
+    level-1 groups, the occupancy per group.
     """
     rows: list[pd.DataFrame] = []
     if len(calls):
-        months = len(calls.months)
-        answered = calls.outcome == ANSWERED
-        counts = pd.DataFrame(
-            {
-                "offered": np.bincount(calls.month, minlength=months),
-                "answered": np.bincount(calls.month[answered], minlength=months),
-                "abandoned": np.bincount(calls.month[calls.outcome == ABANDONED],
-                                         minlength=months),
-                # pandas' grouped mean, as ever (compensated sums, NaN without answers)
-                "asa": pd.Series(calls.wait[answered]).groupby(calls.month[answered]).mean()
-                .reindex(range(months)).to_numpy(),
-            },
-            index=pd.Index(calls.months, name="month"),
-        )
-        rows.append(_long(counts[counts["offered"] > 0]))
+        rows.append(_call_counts(calls, np.ones(len(calls), dtype=bool), ""))
+        for option in sorted(set(options.tolist()) - {""}) if options is not None else ():
+            rows.append(_call_counts(calls, options == option, OPTION.format(option=option),
+                                     service_level=True))
     if len(monitors):
-        times = monitors["time"].to_numpy(dtype="float64")
-        month = MonthGrid(zone, times.min(), times.max()).label(times)
-        busy = monitors["agents_busy"].groupby(month).sum()
-        duty = monitors["agents_on_duty"].groupby(month).sum()
-        occupancy = (busy / duty.where(duty > 0)).rename("occupancy").to_frame()
-        rows.append(_long(occupancy))
+        rows.append(_occupancy(monitors, zone, ""))
+    if group_monitors is not None and group_monitors["group"].nunique() > 1:
+        rows += [_occupancy(frame, zone, str(name))
+                 for name, frame in group_monitors.groupby("group", sort=False)]
     if len(backlog):
         rows.append(
             pd.DataFrame(
@@ -162,14 +157,52 @@ def replication_figures(
     )
 
 
-def _long(wide: pd.DataFrame) -> pd.DataFrame:
-    """Month-indexed columns of figures → OPERATIONS_COLUMNS rows (group empty)."""
+def _call_counts(calls: JudgedCalls, mine: np.ndarray, group: str,
+                 service_level: bool = False) -> pd.DataFrame:
+    """Calls offered, answered and abandoned per month, the average speed of answer and,
+    if asked, the first answer-time target's service level, of the ``mine`` calls."""
+    months = len(calls.months)
+    month = calls.month[mine]
+    answered = calls.outcome[mine] == ANSWERED
+    counts = pd.DataFrame(
+        {
+            "offered": np.bincount(month, minlength=months),
+            "answered": np.bincount(month[answered], minlength=months),
+            "abandoned": np.bincount(month[calls.outcome[mine] == ABANDONED],
+                                     minlength=months),
+            # pandas' grouped mean, as ever (compensated sums, NaN without answers)
+            "asa": pd.Series(calls.wait[mine][answered]).groupby(month[answered]).mean()
+            .reindex(range(months)).to_numpy(),
+        },
+        index=pd.Index(calls.months, name="month"),
+    )
+    target = next(iter(calls.targets.values()), None)
+    if service_level and target is not None:
+        counted = target.counted[mine]
+        met = np.bincount(month[counted & target.met[mine]], minlength=months)
+        judged = np.bincount(month[counted], minlength=months)
+        counts["service_level"] = np.divide(met, judged, out=np.full(months, np.nan),
+                                            where=judged > 0)
+    return _long(counts[counts["offered"] > 0], group)
+
+
+def _occupancy(monitors: pd.DataFrame, zone: str, group: str) -> pd.DataFrame:
+    """Busy agent-time over on-duty agent-time per month."""
+    times = monitors["time"].to_numpy(dtype="float64")
+    month = MonthGrid(zone, times.min(), times.max()).label(times)
+    busy = monitors["agents_busy"].groupby(month).sum()
+    duty = monitors["agents_on_duty"].groupby(month).sum()
+    return _long((busy / duty.where(duty > 0)).rename("occupancy").to_frame(), group)
+
+
+def _long(wide: pd.DataFrame, group: str = "") -> pd.DataFrame:
+    """Month-indexed columns of figures → OPERATIONS_COLUMNS rows of ``group``."""
     melted = (
         wide.rename_axis("month")
         .reset_index()
         .melt(id_vars="month", var_name="figure", value_name="value")
     )
-    melted["group"] = ""
+    melted["group"] = group
     melted["value"] = melted["value"].astype("float64")
     return melted
 

@@ -16,7 +16,6 @@ canonical event log real exports are imported into; compliance is measured from 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -73,12 +72,14 @@ def simulate_replication(
     desk = _resolver_desk(env, scenario, pack, log, begin, end)
     calls = np.flatnonzero(contacts.channel.equals("phone"))
     emails = np.flatnonzero(contacts.channel.equals("email"))
+    by_call = [plans.get(c) for c in calls.tolist()]
+    by_email = [plans.get(c) for c in emails.tolist()]
 
     def released(is_email: bool, index: int, at: float) -> None:
         """Level 1 is done with a contact: an incident it cannot solve goes to level 2."""
-        plan = plans.get(int(emails[index] if is_email else calls[index]))
+        plan = (by_email if is_email else by_call)[index]
         if plan is not None:
-            desk.enter(dataclasses.replace(plan, time=at))
+            desk.enter(plan, at)
 
     # only the escalated incidents' releases matter beyond level 1
     watched = (np.flatnonzero(np.isin(calls, list(plans))),

@@ -5,9 +5,11 @@ drift from the baseline they vary.
 The variant's keys merge over the base's, deeply: mappings key by key; lists and
 scalars replace the base's value whole, and so does a distribution (a mapping naming
 ``dist``: its parameters depend on its family) and a staffing (a mapping naming
-``shifts`` or ``table``: its two forms exclude each other). ``extends`` is a path relative to the
-variant's file, inside the folders a scenario may read (:func:`reading_roots`); a base may
-extend another, up to :data:`MAX_BASES` in a chain. Every merged value keeps the file and line it
+``shifts`` or ``table``: its two forms exclude each other). A key written empty (``~``)
+removes the base's key (a variant of agent groups back to one pool drops ``groups``).
+``extends`` is a path relative to the variant's file, inside the folders a scenario may
+read (:func:`reading_roots`); a base may extend another, up to :data:`MAX_BASES` in a
+chain. Every merged value keeps the file and line it
 was written at (:meth:`rules.document.Document.file_of`), so a problem is reported where
 the offending value came from, base or variant.
 
@@ -184,6 +186,10 @@ class _Merge:
             return value
         merged = dict(base)
         for key, child in value.items():
+            if child is None and key in base:  # written empty: the base's key removed
+                del merged[key]
+                self.replaced.append((*path, key))
+                continue
             merged[key] = (self.merge(base[key], child, (*path, key), (*at, key))
                            if key in base else child)
         return merged

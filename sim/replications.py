@@ -44,7 +44,8 @@ import numpy as np
 import pandas as pd
 
 from rules.errors import CauError
-from rules.measure import measure
+from rules.eventlog import EVENTS, EventLog
+from rules.measure import JudgedCalls, measure
 
 from .forecast import (
     VARIANT_COLUMNS,
@@ -268,6 +269,8 @@ def _figures(task: ReplicationTask, replication: Any) -> ReplicationFigures:
         replication.monitors,
         replication.backlog,
         zone=measurement.zone,
+        options=call_options(replication.log, measurement.judged_calls),
+        group_monitors=replication.group_monitors,
     )
     if not task.variants:
         return figures
@@ -280,6 +283,14 @@ def replicate_keeping_logs(keep: frozenset[int], task: ReplicationTask) -> Repli
     replication = simulate_replication(task.scenario, task.pack, task.seed)
     figures = _figures(task, replication)
     return dataclasses.replace(figures, log=replication.log) if task.index in keep else figures
+
+
+def call_options(log: EventLog, calls: JudgedCalls) -> np.ndarray:
+    """The phone option of each judged call (as its ``call_queued`` event says)."""
+    queued = log.event == EVENTS.index("call_queued")
+    option = np.full(len(log.ids.labels), "", dtype=object)
+    option[log.ids.codes[queued]] = log.columns["option"].take(np.flatnonzero(queued)).text()
+    return option[calls.ids]
 
 
 def measure_variants(log: Any, variants: tuple[Variant, ...]) -> pd.DataFrame:

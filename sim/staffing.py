@@ -31,7 +31,7 @@ CLOCK_EXAMPLE = 'a clock time in quotes such as "07:30" (unquoted, YAML reads 07
 class Shift:
     """``headcount`` agents on duty on ``days`` (0 = Monday) from ``start`` to ``end``,
     seconds from local midnight (``end`` beyond 24 h for a shift past midnight), off
-    during each ``(start, end)`` of ``breaks``."""
+    during each ``(start, end)`` of ``breaks``; an optional ``name``."""
 
     days: frozenset[int]
     start: int

@@ -33,7 +33,7 @@ class TicketPlan:
     """What will happen to one escalated incident, drawn before the run."""
 
     id: int | str  # an id code of the log's builder, or an id's text
-    time: float  # enters its level-2 group at
+    time: float  # enters its level-2 group at (for an escalation: when level 1 lets it go)
     rank: int  # 1 = most urgent
     group: str  # its level-2 group
     attrs: tuple[str, str, str]  # channel, option, service
@@ -71,9 +71,10 @@ class ResolverDesk:
         self.stays: list[tuple[str, float, float]] = []  # (group, from, to) of each stay
         self.holding: dict[int | str, tuple[str, float]] = {}  # ticket → (group, since)
 
-    def enter(self, plan: TicketPlan) -> None:
-        """Start the ticket's life now (it waits for ``plan.time`` if that is later)."""
-        self.env.process(TicketLife(plan, self).run())
+    def enter(self, plan: TicketPlan, at: float | None = None) -> None:
+        """Start the ticket's life now: it enters its group at ``at`` (default
+        ``plan.time``), waiting until then if that is later."""
+        self.env.process(TicketLife(plan, self, at).run())
 
     def stays_at_end(self) -> list[tuple[str, float, float]]:
         """Every stay of a ticket in a group; those still open end at infinity."""
@@ -83,8 +84,9 @@ class ResolverDesk:
 class TicketLife:
     """One escalated ticket's life; :meth:`run` is its SimPy process, each step a method."""
 
-    def __init__(self, plan: TicketPlan, desk: ResolverDesk):
+    def __init__(self, plan: TicketPlan, desk: ResolverDesk, at: float | None = None):
         self.plan, self.desk = plan, desk
+        self.at = plan.time if at is None else at  # when it enters its group
         self.group, self.level = plan.group, plan.level  # where the ticket is
 
     def run(self) -> Process:
@@ -103,8 +105,8 @@ class TicketLife:
     def arrive(self) -> Process:
         """Wait for the instant the ticket enters its group, and check in there."""
         env = self.desk.env
-        if self.plan.time > env.now:
-            yield env.timeout(self.plan.time - env.now)
+        if self.at > env.now:
+            yield env.timeout(self.at - env.now)
         self.desk.holding[self.plan.id] = (self.group, env.now)
 
     def stay(self, work: float, hold: float, wait: float) -> Process:

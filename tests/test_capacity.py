@@ -83,7 +83,7 @@ def test_an_overloaded_baseline_still_loads_with_its_warnings(tmp_path: Path) ->
     path.write_text(text, encoding="utf-8")
     scenario, _ = load_scenario(path)
     where = {w.where for w in scenario.warnings if w.severity == "warning"}
-    assert any(w.startswith("level_one.staffing, Monday") for w in where)
+    assert any(w.startswith("level_one.groups.N1-bureautique.staffing, Monday") for w in where)
     assert "escalation.groups.N2-bureautique.headcount" in where
 
 

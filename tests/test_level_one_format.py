@@ -4,6 +4,7 @@ scenario gets."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -12,7 +13,10 @@ import pytest
 
 from cau.cli import main
 from rules.errors import ValidationError
+from rules.measure import measure
 from sim.capacity import OfferedLoad
+from sim.model import simulate_replication
+from sim.replications import call_options
 from sim.scenario import ANY_CALL
 from sim.scenario_loader import load_scenario
 from sim.staff_search import staff_plan
@@ -61,7 +65,7 @@ def problems(tmp_path: Path, text: str) -> dict[str, str]:
 
 
 def test_one_pool_is_one_group_answering_every_call_by_the_fast_path() -> None:
-    scenario, _ = load_scenario(BASELINE)
+    scenario, _ = load_scenario(SCENARIOS / "one-pool.yaml")  # its base's groups removed
     level_one = scenario.level_one
     (group,) = level_one.groups.values()
     assert group.name == "CAU-N1" and group.skills == (ANY_CALL,) and group.emails
@@ -135,7 +139,7 @@ def test_validate_shows_the_groups_their_routing_and_the_engine(tmp_path: Path,
             "at shift end: hand it back to the queue") in out
     assert ("Routing: panne → N1-centraux-web (overflow to N1-bureautique as soon as an agent "
             "is idle; priority 1) · option-1 → N1-bureautique · option-2 → N1-centraux-web") in out
-    assert main(["validate", str(BASELINE)]) == 0
+    assert main(["validate", str(SCENARIOS / "one-pool.yaml")]) == 0
     assert "moteur : chemin rapide (récursion : un groupe" in capsys.readouterr().out
 
 
@@ -160,3 +164,25 @@ def test_capacity_and_staffing_are_per_group_for_agent_groups(
     web = staff_plan(scenario, pack, "N1-centraux-web")
     again = staff_plan(staffed, pack, "N1-centraux-web")
     assert (again.current == web.needed).all() and web.needed.max() > 2
+
+
+def test_cross_training_two_agents_lifts_option_two_and_leaves_option_one() -> None:
+    """The README's question on the same callers (common random numbers): option 2's
+    share answered in time rises, option 1's barely moves."""
+    gains = []
+    for name in ("cspq-baseline.yaml", "cross-train-option-2.yaml"):
+        scenario, pack = load_scenario(SCENARIOS / name)
+        scenario = dataclasses.replace(scenario, horizon=dataclasses.replace(
+            scenario.horizon, days=14, warmup_days=0))
+        shares = []
+        for seed in range(3):
+            replication = simulate_replication(scenario, pack, np.random.SeedSequence(seed))
+            measured = measure(replication.log, pack)
+            options = call_options(replication.log, measured.judged_calls)
+            target = measured.judged_calls.targets["reponse-appels"]
+            shares.append([(target.met & target.counted & (options == o)).sum()
+                           / (target.counted & (options == o)).sum() for o in ("1", "2")])
+        gains.append(np.array(shares))
+    option_one, option_two = (gains[1] - gains[0]).T
+    assert option_two.min() > 0.02, option_two
+    assert abs(option_one.mean()) < 0.02, option_one

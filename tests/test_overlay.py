@@ -74,6 +74,15 @@ def test_mappings_merge_key_by_key_lists_scalars_and_laws_replace(tmp_path: Path
     assert ("extends",) not in doc.positions and "extends" not in doc.data
 
 
+def test_a_key_written_empty_removes_the_bases_key(tmp_path: Path) -> None:
+    _write(tmp_path, base=BASE, variant="extends: base.yaml\nnested: {deeper: ~, keep: ~}\n"
+                                        "items: ~\nnew: ~\n")
+    doc, _ = read_layers(tmp_path / "variant.yaml")
+    assert doc.data == {"a": 1, "nested": {"change": "base"}, "new": None,
+                        "law": {"dist": "weibull", "shape": 0.5, "scale": "2h"}}
+    assert ("nested", "deeper", "x") not in doc.positions and ("items", 0) not in doc.positions
+
+
 def test_a_chain_of_bases_merges_nearest_last(tmp_path: Path) -> None:
     _write(tmp_path, base=BASE, variant=VARIANT, third="extends: variant.yaml\nb: 3\na: 0\n")
     doc, bases = read_layers(tmp_path / "third.yaml")

@@ -179,15 +179,17 @@ def test_a_staffing_table_equals_the_shifts_it_tabulates(shifts: list) -> None:
 def test_the_baseline_shifts_as_a_table_give_the_same_agents(tmp_path: Path) -> None:
     text = BASELINE.read_text(encoding="utf-8")
     scenario, _ = load_scenario(BASELINE)
-    agents = _on_duty(scenario.level_one.staffing).reshape(7, 48)
+    office = scenario.level_one.groups["N1-bureautique"]
+    agents = _on_duty(office.staffing).reshape(7, 48)
     cells = ", ".join(f'"{_clock(s)}": {agents[0, s]:g}' for s in range(48))
-    start = text.index("    shifts:\n")
-    end = text.index("  handling:", start)
+    start = text.index("        shifts:\n")  # the office team's, the first group
+    end = text.index("      skills:", start)
     table = tmp_path / "table.yaml"
-    table.write_text(text[:start] + f"    table: {{mon-fri: {{{cells}}}}}\n" + text[end:],
+    table.write_text(text[:start] + f"        table: {{mon-fri: {{{cells}}}}}\n" + text[end:],
                      encoding="utf-8")
     tabled, _ = load_scenario(table)
-    np.testing.assert_array_equal(_on_duty(tabled.level_one.staffing), agents.ravel())
+    np.testing.assert_array_equal(_on_duty(tabled.level_one.groups["N1-bureautique"].staffing),
+                                  agents.ravel())
 
 
 def test_staffing_table_problems_are_located() -> None:
@@ -209,7 +211,8 @@ def test_the_readme_example_runs(capsys: pytest.CaptureFixture[str],
     monkeypatch.chdir(SCENARIOS.parent)
     exec(compile(code, "scenarios/README.md", "exec"), {})  # our own documentation
     out = capsys.readouterr().out
-    assert "reponse-appels" in out and "note: level_one.staffing, Monday" in out
+    assert "reponse-appels" in out
+    assert "note: level_one.groups.N1-bureautique.staffing, Monday" in out
 
 
 def test_a_hold_is_a_probability_and_a_duration_or_one_law(tmp_path: Path) -> None:

@@ -108,8 +108,13 @@ def test_simulate_prints_the_forecast_and_writes_its_files(tmp_path, tiny_scenar
     assert status == 0
     assert "Mois 2026-03" in text and "Conformité prévue" in text
     assert "Indicateurs opérationnels" in text
-    assert "Niveau 1 simulé par le chemin rapide (récursion" in text  # one pool
-    assert json.loads((out / "forecast.json").read_text())["level_one_engine"] == "recursion"
+    assert "Niveau 1 simulé par le modèle SimPy des groupes d'agents" in text  # two teams
+    assert "Appels par option du menu" in text and "Occupation par groupe" in text
+    assert json.loads((out / "forecast.json").read_text())["level_one_engine"] == "simpy"
+    operations = pd.read_csv(out / "operations.csv")
+    by_option = operations[operations["group"].isin(["option 1", "option 2"])]
+    assert set(by_option["figure"]) == {"offered", "answered", "abandoned", "asa",
+                                        "service_level"}
     for name in (
         "compliance.csv",
         "operations.csv",

@@ -49,11 +49,12 @@ def test_an_overloaded_scenario_is_valid_but_warned(
     assert status == 0 and f"OK {path}" in out
     warned = [line for line in out.splitlines() if line.startswith("  ! warning: ")]
     assert any("escalation.groups.N2-bureautique.headcount" in line for line in warned)
-    assert any("level_one.staffing, Monday" in line for line in warned)
+    assert any("level_one.groups.N1-bureautique.staffing, Monday" in line for line in warned)
     status, out, _ = validate(capsys, str(path))  # French by default, warnings included
     warned = [line for line in out.splitlines() if line.startswith("  ! avertissement : ")]
     assert any("escalation.groups.N2-bureautique.headcount : " in line for line in warned)
-    assert any("level_one.staffing, lundi" in line and "lundis sur" in line for line in warned)
+    assert any("level_one.groups.N1-bureautique.staffing, lundi" in line and "lundis sur" in line
+               for line in warned)
 
 
 def test_a_broken_scenario_lists_its_errors(
