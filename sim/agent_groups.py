@@ -33,12 +33,14 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import simpy
 from simpy.events import EventPriority
 
 from .policies import FINISH, HAND_BACK, ShiftEnd
+from .scenario import LevelOne
 from .staffing import StaffingSteps
 
 _INF = math.inf
@@ -383,3 +385,27 @@ class AgentGroups:
         gone = np.isnan(np.asarray(self.calls.started)) & (deadlines <= end) & (
             deadlines < _INF)
         return np.where(gone, deadlines, np.nan)
+
+
+# -- from a scenario's level one ---------------------------------------------------------
+def desk_groups(level_one: LevelOne, begin: float, end: float, zone: str,
+                working_day: Callable[[date], bool]) -> list[DeskGroup]:
+    """Each group's agents on duty from ``begin`` to ``end`` (nobody on days that are not
+    ``working_day``s), whether it works e-mails, its shift-end policy."""
+    return [DeskGroup(name, group.staffing.steps(begin, end, zone, working_day), group.emails,
+                      group.at_shift_end)
+            for name, group in level_one.groups.items()]
+
+
+def routes(level_one: LevelOne) -> list[Route]:
+    """The call types as the engines see them, in the routing's order."""
+    index = {name: g for g, name in enumerate(level_one.groups)}
+    return [
+        Route(
+            first=index[t.first],
+            others=tuple(index[n] for n in level_one.skilled(t)[1:]),
+            overflow_after=math.inf if t.overflow_after is None else t.overflow_after,
+            rank=math.inf if t.priority is None else float(t.priority),
+        )
+        for t in level_one.routing
+    ]

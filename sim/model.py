@@ -29,7 +29,7 @@ from rules.eventlog import EVENTS, FIRST_CONTACT, EventLog, EventLogBuilder
 from rules.months import MonthGrid
 from rules.pack import RulePack
 
-from .agent_groups import Workload
+from .agent_groups import Workload, desk_groups, routes
 from .contact_centre import ContactCentreRun, start_level_one
 from .demand import (
     KIND_INCIDENT,
@@ -40,7 +40,7 @@ from .demand import (
     rate_grid,
 )
 from .rng import Streams
-from .routing import call_kinds, desk_groups, routes
+from .routing import call_kinds
 from .scenario import Scenario
 from .ticket_life import ResolverDesk, TicketPlan
 

@@ -1,16 +1,13 @@
-"""From a scenario's level one to what the engines take: agent groups with their staffing
-over the horizon, call types as routes, and each call's type.
-
-A call takes the first call type (``level_one.routing``) whose match it fits; its route
-names its first group and the other groups with the skill, in the file's order.
+"""Which call type each call takes: the first of ``level_one.routing`` whose match it
+fits — for the calls of a replication (:func:`call_kinds`), and for every kind of call
+the demand may bring, with its share of its stream (:func:`kinds_of_calls`), which the
+loader checks are all routed and the capacity checks split among the groups.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 
@@ -18,32 +15,8 @@ from rules.coded import Coded
 from rules.errors import DataError
 from rules.pack import RulePack
 
-from .agent_groups import DeskGroup, Route
 from .demand import priority_shares
 from .scenario import Demand, LevelOne
-
-
-def desk_groups(level_one: LevelOne, begin: float, end: float, zone: str,
-                working_day: Callable[[date], bool]) -> list[DeskGroup]:
-    """Each group's agents on duty from ``begin`` to ``end`` (nobody on days that are not
-    ``working_day``s), whether it works e-mails, its shift-end policy."""
-    return [DeskGroup(name, group.staffing.steps(begin, end, zone, working_day), group.emails,
-                      group.at_shift_end)
-            for name, group in level_one.groups.items()]
-
-
-def routes(level_one: LevelOne) -> list[Route]:
-    """The call types as the engines see them, in the routing's order."""
-    index = {name: g for g, name in enumerate(level_one.groups)}
-    return [
-        Route(
-            first=index[t.first],
-            others=tuple(index[n] for n in level_one.skilled(t)[1:]),
-            overflow_after=math.inf if t.overflow_after is None else t.overflow_after,
-            rank=math.inf if t.priority is None else float(t.priority),
-        )
-        for t in level_one.routing
-    ]
 
 
 def call_kinds(level_one: LevelOne, stream: Coded, option: Coded, service: Coded,
