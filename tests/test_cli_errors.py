@@ -17,6 +17,7 @@ from cau.cli import COMMAND_MODULES, main
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = str(ROOT / "scenarios" / "cspq-baseline.yaml")
+ONE_POOL = str(ROOT / "scenarios" / "one-pool.yaml")  # the baseline as one pool of shifts
 EXPORT = str(Path(__file__).resolve().parent / "data" / "volvo-bpi2013-extract.csv")
 
 # id → (argv, what stderr must say); {dir} is a scratch directory holding the files of
@@ -107,7 +108,7 @@ CASES: dict[str, tuple[list[str], str]] = {
                                 "--set demand.scale=x: demand.scale: expected a number"),
     "sweep-bad-vary": (["sweep", BASELINE, "--vary", "demand.scale=1.3-1.0/0.1"],
                        "a range goes up from its first value"),
-    "sweep-bad-point": (["sweep", BASELINE, "--vary",
+    "sweep-bad-point": (["sweep", ONE_POOL, "--vary",
                          "level_one.staffing.shifts[09:30].headcount=2,-1"],
                         "--set level_one.staffing.shifts[09:30].headcount=-1: "
                         "level_one.staffing.shifts[4].headcount: expected a whole number"),
@@ -116,7 +117,7 @@ CASES: dict[str, tuple[list[str], str]] = {
                            '"scael". Did you mean "scale"?'),
     "simulate-bad-set-syntax": (["simulate", BASELINE, "--set", "demand.scale"],
                                 'argument --set: expected PATH=VALUE'),
-    "targets-bad-set-value": (["targets", BASELINE, "--target", "P3", "--set",
+    "targets-bad-set-value": (["targets", ONE_POOL, "--target", "P3", "--set",
                                "level_one.staffing.shifts[09:30].headcount=beaucoup"],
                               "--set level_one.staffing.shifts[09:30].headcount=beaucoup: "
                               "level_one.staffing.shifts[4].headcount: expected a whole number"),

@@ -17,6 +17,8 @@ from sim.settings import parse_path, parse_setting, parse_value
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "cspq-baseline.yaml"
+# The baseline's 12 agents as one pool: its shifts are level_one.staffing.shifts.
+ONE_POOL = ROOT / "scenarios" / "one-pool.yaml"
 
 
 def _headcounts(path: Path, *settings: str) -> dict[str, int]:
@@ -68,24 +70,24 @@ def test_malformed_settings_are_refused(text: str) -> None:
 
 
 def test_one_shift_changes_alone_by_name_or_by_index() -> None:
-    base = _headcounts(BASELINE)
-    assert _headcounts(BASELINE, "level_one.staffing.shifts[09:30].headcount=6") == {
+    base = _headcounts(ONE_POOL)
+    assert _headcounts(ONE_POOL, "level_one.staffing.shifts[09:30].headcount=6") == {
         **base, "09:30": 6}
-    assert _headcounts(BASELINE, "level_one.staffing.shifts[0].headcount=7",
+    assert _headcounts(ONE_POOL, "level_one.staffing.shifts[0].headcount=7",
                        "level_one.staffing.shifts[07:30].headcount=2") == {**base, "07:30": 2}
 
 
 def test_a_variant_file_changes_one_shift_by_name(tmp_path: Path) -> None:
     variant = tmp_path / "plus-one.yaml"
-    variant.write_text(f"extends: {BASELINE}\nname: plus one\nlevel_one:\n  staffing:\n"
+    variant.write_text(f"extends: {ONE_POOL}\nname: plus one\nlevel_one:\n  staffing:\n"
                        '    shifts: {"09:30": {headcount: 4}, 1: {headcount: 2}}\n',
                        encoding="utf-8")
-    assert _headcounts(variant) == {**_headcounts(BASELINE), "09:30": 4, "08:00": 2}
+    assert _headcounts(variant) == {**_headcounts(ONE_POOL), "09:30": 4, "08:00": 2}
 
 
 def test_an_unknown_item_in_a_file_is_located_at_its_key(tmp_path: Path) -> None:
     variant = tmp_path / "typo.yaml"
-    variant.write_text(f"extends: {BASELINE}\nname: typo\nlevel_one:\n  staffing:\n"
+    variant.write_text(f"extends: {ONE_POOL}\nname: typo\nlevel_one:\n  staffing:\n"
                        '    shifts: {"9:30": {headcount: 4}}\n', encoding="utf-8")
     [problem] = _problems(variant)
     assert problem.startswith(f"{variant}:5:14: level_one.staffing.shifts.9:30: expected the "
@@ -111,7 +113,7 @@ def test_an_unknown_item_in_a_file_is_located_at_its_key(tmp_path: Path) -> None
     ("demand.scale=beaucoup", "--set demand.scale=beaucoup: demand.scale: expected"),
 ])
 def test_a_bad_setting_is_a_problem_located_at_its_option(setting: str, message: str) -> None:
-    [problem] = _problems(BASELINE, setting)
+    [problem] = _problems(ONE_POOL, setting)
     assert message in problem, problem
     assert problem.startswith(f"--set {setting}:"), problem
 
@@ -124,7 +126,7 @@ def test_settings_change_the_run_fingerprint() -> None:
 
 
 def test_a_bad_setting_on_the_command_line_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["simulate", str(BASELINE), "-n", "1", "-q", "--set",
+    status = main(["simulate", str(ONE_POOL), "-n", "1", "-q", "--set",
                    "level_one.staffing.shifts[0930].headcount=4"])
     assert status == 2
     err = capsys.readouterr().err
