@@ -15,12 +15,14 @@ days) up to date, the rule pack only states how an employer differs from the sta
 from __future__ import annotations
 
 import functools
+import importlib.util
 import itertools
 import re
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import holidays as holidays_package
@@ -146,6 +148,35 @@ QUEBEC_PUBLIC_SERVICE_ADDITIONS: tuple[Addition, ...] = (
     FixedDay(12, 31, "Veille du jour de l'an"),
 )
 
+@functools.cache
+def _holiday_class(country: str) -> Callable[..., holidays_package.HolidayBase]:
+    """What makes the ``holidays`` calendar of ``country`` (a code or name the package
+    knows): its class, loaded from the country's own module. The package's lookup first
+    imports all of its ~250 countries, a tenth of a second of every command that reads a
+    pack (vacanza/holidays#998); its registry says which module holds the country, and
+    the module imports nothing of the other countries. Should the package's layout
+    change, its own lookup is used; a country it does not know raises, as there,
+    NotImplementedError."""
+    from holidays.registry import COUNTRIES
+
+    lookup = functools.partial(holidays_package.country_holidays, country)
+    module = next((m for m, entities in COUNTRIES.items() if country in entities), None)
+    if module is None:
+        return lookup
+    path = Path(holidays_package.__file__).with_name("countries") / f"{module}.py"
+    spec = importlib.util.spec_from_file_location(f"_cau_holidays_{module}", path)
+    if spec is None or spec.loader is None:
+        return lookup
+    loaded = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(loaded)
+        entity: Callable[..., holidays_package.HolidayBase] = getattr(
+            loaded, COUNTRIES[module][0])
+    except (ImportError, AttributeError, OSError):
+        return lookup
+    return entity
+
+
 # Years probed to check that a removal by name names a holiday that exists.
 _NAME_PROBE_YEARS = range(2000, 2041)
 
@@ -195,8 +226,7 @@ class HolidayRules:
         )
 
     def _package(self, years: int | Iterable[int]) -> holidays_package.HolidayBase:
-        return holidays_package.country_holidays(
-            self.country,
+        return _holiday_class(self.country)(
             subdiv=self.subdiv,
             years=years,
             categories=self.categories,
@@ -205,8 +235,8 @@ class HolidayRules:
         )
 
     def _check(self) -> None:
-        try:  # the country's own module only: listing every country imports them all
-            entity = holidays_package.country_holidays(self.country)
+        try:
+            entity = _holiday_class(self.country)()
         except NotImplementedError:
             supported = holidays_package.list_supported_countries()
             hint = did_you_mean(self.country, supported) or ""

@@ -158,6 +158,24 @@ def test_holiday_rules_reject_unknown_names(kwargs: dict[str, object], message: 
         HolidayRules(**kwargs)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(("country", "subdiv", "categories"), [
+    ("CA", "QC", ("public",)), ("FRA", None, ("public",)), ("US", "NY", ("public",)),
+    ("DE", "BY", ("public", "catholic")), ("JP", None, ("public",)),
+])
+def test_a_country_loaded_alone_gives_the_packages_holidays(
+    country: str, subdiv: str | None, categories: tuple[str, ...]
+) -> None:
+    """A country's calendar comes from its own module (not the package's 250 imported
+    first), with the same days and names as the package's own lookup."""
+    import holidays
+
+    rules = HolidayRules(country, subdiv, categories)
+    for year in (2026, 2031):
+        expected = holidays.country_holidays(country, subdiv=subdiv, years=year,
+                                             categories=categories, language="fr")
+        assert rules.dates(year) == dict(sorted(expected.items()))
+
+
 # --- business calendars -----------------------------------------------------------------
 
 

@@ -129,7 +129,8 @@ def test_a_misspelt_pack_name_gets_a_suggestion(capsys: pytest.CaptureFixture[st
 def test_help_and_validate_import_neither_pandas_nor_scipy_nor_the_simulator():
     """Start-up: `cau --help` imports no command; `cau validate` imports no pandas, scipy,
     matplotlib, pyarrow or simulation model, for a pack or for a scenario (whose capacity
-    checks need only numpy and Erlang C); benchmarks/bench_end_to_end.py times them."""
+    checks need only numpy and Erlang C), nor every country of `holidays` for one;
+    benchmarks/bench_end_to_end.py times them."""
     import subprocess
     import sys
 
@@ -137,7 +138,7 @@ def test_help_and_validate_import_neither_pandas_nor_scipy_nor_the_simulator():
         "import sys\nfrom cau.cli import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('pandas', 'scipy', 'matplotlib', 'pyarrow', 'simpy', 'sim.model',"
-        " 'cau.cmd_simulate') if m in sys.modules]\nprint('HEAVY', heavy)"
+        " 'cau.cmd_simulate', 'holidays.countries') if m in sys.modules]\nprint('HEAVY', heavy)"
     )
     for argv in (["--help"], ["validate", "rules/cspq-cau.yaml"],
                  ["validate", "scenarios/cspq-baseline.yaml"]):
