@@ -14,9 +14,10 @@
 
 Commands run as a user runs them, with Python's bytecode cache: PYTHONDONTWRITEBYTECODE
 is left out of their environment (with it, every command compiles the project's modules
-again, a tenth of a second more). The machine may be shared with other work: every figure is printed with its CPU time
-beside its wall time (CPU time is what a loaded machine inflates least) and the load
-average; ratios are of times measured in the same run.
+again, a tenth of a second more). The machine may be shared with other work: every
+figure is printed with its CPU time beside its wall time (CPU time is what a loaded
+machine inflates least) and the load average; ratios are of times measured in the same
+run.
 
 The answer-time service levels of both simulators are printed beside Erlang A's, so a
 fast wrong answer would show. Run: ``.venv/bin/python benchmarks/bench_end_to_end.py``
