@@ -10,8 +10,9 @@ its peak resident memory; the year's event log's own size is printed beside it.
 
 Goals: a month under 1 s with the baseline's two level-1 teams on the SimPy model (issue
 7; issues 4 and 8 asked 2 s of the one pool), a year under 20 s, at most 500 MB per worker
-for a year. The machine may be shared: the load average is printed, and CPU times beside
-wall times. Run: ``.venv/bin/python benchmarks/bench_baseline.py [SCENARIO]``.
+for a year. The machine may be shared: the load average is printed, CPU times beside wall
+times, and the goals are judged on the CPU time of the replication (what it costs, whatever
+else runs). Run: ``.venv/bin/python benchmarks/bench_baseline.py [SCENARIO]``.
 """
 
 from __future__ import annotations
@@ -89,8 +90,8 @@ def main(path: Path) -> int:
             repeat, partial(simulate_replication, case, pack, seed))
         measured, _, _ = best_of(1, partial(measure, replication.log, pack))
         events = len(replication.log)
-        verdict = "ok" if simulated <= GOALS[label] else "SLOWER THAN THE GOAL"
-        failed |= simulated > GOALS[label]
+        verdict = "ok" if cpu <= GOALS[label] else "SLOWER THAN THE GOAL"
+        failed |= cpu > GOALS[label]
         print(
             f"{label:5s} ({days:3d} days): {contacts:9,d} contacts, {events:10,d} events | "
             f"simulate {simulated:7.2f} s, CPU {cpu:6.2f} s (goal {GOALS[label]:g} s: "
