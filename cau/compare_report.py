@@ -13,6 +13,8 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from sim.forecast import FIGURE_BOUNDS, SHARE
+
 from . import i18n
 from .forecast_report import interval
 from .formats import DASH, goal_percent, month_name, number, percent, points, text_table
@@ -50,6 +52,7 @@ i18n.register(
             "en": "Operational figures (mean over replications)",
         },
         "cmp_figure": {"fr": "Indicateur", "en": "Figure"},
+        "cmp_fig_service_level": {"fr": "Réponse dans le délai", "en": "Answered in time"},
         "cmp_plot_title": {
             "fr": "{target} : conformité prévue par scénario",
             "en": "{target}: predicted compliance per scenario",
@@ -109,7 +112,9 @@ def operations_table(operations: pd.DataFrame, lang: str) -> str:
     headers = [i18n.message("sim_fig_month", lang), i18n.message("cmp_figure", lang), *labels]
     body = []
     for r in operations.to_dict("records"):
-        figure = i18n.message(f"sim_fig_{r['figure']}", lang)
+        key = "cmp_fig_service_level" if r["figure"] == "service_level" else (
+            f"sim_fig_{r['figure']}")  # a mean here, without the interval the other shows
+        figure = i18n.message(key, lang)
         if r["group"]:
             figure += f" ({r['group']})"
         body.append([str(r["month"]), figure,
@@ -118,7 +123,7 @@ def operations_table(operations: pd.DataFrame, lang: str) -> str:
 
 
 def _figure(figure: str, value: float, lang: str) -> str:
-    if figure == "occupancy":
+    if FIGURE_BOUNDS.get(figure) == SHARE:  # occupancy, service level
         return percent(value, lang)
     if figure == "asa":
         return number(value, lang, 1) + " s" if math.isfinite(value) else DASH
@@ -133,7 +138,7 @@ def comparison_plot(comparison: pd.DataFrame, target: str, name: str, lang: str)
     import numpy as np
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     from .plots import GOAL, LINE, MET, MET_MARKER, MISSED, MISSED_MARKER, met_missed_legend
 
@@ -170,6 +175,7 @@ def comparison_plot(comparison: pd.DataFrame, target: str, name: str, lang: str)
         ax.set_ylim(bottom - 0.6 * span, top + 0.15 * span)
         ax.set_xlim(-0.6, len(labels) - 0.4)
         ax.set_xticks(x, [textwrap.fill(label, 26) for label in labels], fontsize=8)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=7, steps=[1, 2, 5, 10]))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, lang, 0)))
         ax.set_ylabel(i18n.message("plot_compliance", lang))
         ax.set_title(month_name(month, lang), fontsize=10)

@@ -147,14 +147,14 @@ def _curve(rows: pd.DataFrame, varies: Sequence[Vary], name: str, lang: str) -> 
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     from .plots import GOAL, LINE, MET, met_missed_legend
 
     (vary,) = varies
     positions, numeric = vary.axis()
     months = sorted(rows["month"].unique())
-    figure = Figure(figsize=(max(5.5, 1.0 + 0.7 * len(positions)) * len(months), 5.6),
+    figure = Figure(figsize=(max(7.0, 1.0 + 0.7 * len(positions)) * len(months), 5.6),
                     layout="constrained")
     axes = figure.subplots(2, len(months), squeeze=False, sharex="col",
                            gridspec_kw={"height_ratios": [2.2, 1]})
@@ -175,9 +175,11 @@ def _curve(rows: pd.DataFrame, varies: Sequence[Vary], name: str, lang: str) -> 
             top.axvline(found.at, color=GOAL, linestyle=":", linewidth=1)
             top.annotate(i18n.message("swp_plot_crossing", lang,
                                       at=_position(found.at, vary, numeric, lang)),
-                         (found.at, goal), xytext=(5, 6), textcoords="offset points",
+                         (found.at, goal), xytext=(6, -16), textcoords="offset points",
                          fontsize=8, bbox={"boxstyle": "round,pad=0.2", "fc": "white",
                                            "ec": "none", "alpha": 0.85})
+        # whole percentages at ticks of 1, 2, 5 or 10 points: a label is never rounded
+        top.yaxis.set_major_locator(MaxNLocator(nbins=7, steps=[1, 2, 5, 10]))
         top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v, lang, 0)))
         top.set_title(month_name(month, lang), fontsize=10)
         top.grid(alpha=0.3)
