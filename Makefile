@@ -13,8 +13,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## The main job: the CAU baseline scenario, with its report (tables printed; CSV, JSON
-## and plots in out/baseline), and the time it took. 200 replications took MEASURED
-## on 2 cores (a shared machine; replications already in out/baseline's store are reused).
+## and plots in out/baseline), and the time it took. 200 replications took 258 s on 2
+## cores shared with other work (load average 7-8; 107 s of CPU in all, so about a minute
+## on 2 idle cores); from a clean checkout, the venv's creation included, 6 min 6 s
+## (2026-11-30). Replications already in out/baseline's store are reused.
 baseline: $(STAMP)
 	$(BIN)/cau validate rules/cspq-cau.yaml
 	@start=$$(date +%s); \
