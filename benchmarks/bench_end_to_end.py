@@ -14,10 +14,9 @@
 
 Commands run as a user runs them, with Python's bytecode cache: PYTHONDONTWRITEBYTECODE
 is left out of their environment (with it, every command compiles the project's modules
-again, a tenth of a second more). The machine may be shared with other work: every
-figure is printed with its CPU time beside its wall time (CPU time is what a loaded
-machine inflates least) and the load average; ratios are of times measured in the same
-run.
+again, a tenth of a second more). The machine may be shared with other work: goals are
+judged on CPU time (what a loaded machine inflates least), with the wall time and the
+load average printed beside; ratios are of times measured in the same run.
 
 The answer-time service levels of both simulators are printed beside Erlang A's, so a
 fast wrong answer would show. Run: ``.venv/bin/python benchmarks/bench_end_to_end.py``
@@ -67,9 +66,9 @@ def startup() -> bool:
     for words in (["--help"], ["validate", "rules/cspq-cau.yaml"],
                   ["validate", "scenarios/cspq-baseline.yaml"]):
         wall, cpu = best([*CAU, *words], 5)
-        ok &= wall - bare <= GOALS["startup"]
-        print(f"  cau {' '.join(words):38s} +{wall - bare:.3f} s, CPU +{cpu - bare_cpu:.3f} s "
-              f"(goal ≤ +{GOALS['startup']} s)")
+        ok &= cpu - bare_cpu <= GOALS["startup"]
+        print(f"  cau {' '.join(words):38s} CPU +{cpu - bare_cpu:.3f} s (goal ≤ "
+              f"+{GOALS['startup']} s), wall +{wall - bare:.3f} s")
     return ok
 
 
@@ -137,23 +136,24 @@ def main() -> int:
 
     ok = startup()
     seconds, cpu, calls = one_replication()
-    rate = calls / seconds
+    rate = calls / cpu
     ok &= rate >= GOALS["rate"]
-    print(f"one replication (simulate + event log + measure, best of 3): {seconds:.2f} s "
-          f"(CPU {cpu:.2f} s) for {calls:,} calls measured = {rate:,.0f} calls/s "
-          f"(CPU: {calls / cpu:,.0f}; goal ≥ {GOALS['rate']:,}); load average "
+    print(f"one replication (simulate + event log + measure, best of 3): CPU {cpu:.2f} s for "
+          f"{calls:,} calls measured = {rate:,.0f} calls/s (goal ≥ {GOALS['rate']:,}); wall "
+          f"{seconds:.2f} s = {calls / seconds:,.0f} calls/s; load average "
           f"{os.getloadavg()[0]:.1f}")
     whole, whole_cpu, level = cau_process()
     print(f"cau simulate, whole process: {whole:.2f} s (CPU {whole_cpu:.2f} s), service level "
           f"{level:.4f}")
     if "--skip-ciw" not in sys.argv:
         ciw_seconds, ciw_cpu, ciw_level, ciw_calls = ciw_run()
-        ratio = ciw_seconds / whole
+        ratio = ciw_cpu / whole_cpu
         ok &= ratio >= GOALS["ratio"]
         print(f"Ciw in-process: {ciw_seconds:.2f} s (CPU {ciw_cpu:.2f} s) for {ciw_calls:,} "
               f"calls, service level {ciw_level:.4f}")
-        print(f"  ratio {ratio:.1f}× Ciw end to end (CPU: {ciw_cpu / whole_cpu:.1f}×; goal ≥ "
-              f"{GOALS['ratio']:g}×); load average {os.getloadavg()[0]:.1f}")
+        print(f"  ratio {ratio:.1f}× Ciw end to end in CPU time (goal ≥ {GOALS['ratio']:g}×); "
+              f"{ciw_seconds / whole:.1f}× in wall time; load average "
+              f"{os.getloadavg()[0]:.1f}")
     theory = ErlangA(RATE, AHT, AGENTS, PATIENCE)
     print(f"Erlang A service level {theory.p_answered_within(THRESHOLD):.4f}")
     print("goals met" if ok else "GOALS NOT MET")
