@@ -436,11 +436,10 @@ def _every_figure(lang: str = "fr", names: dict[str, str] | None = None) -> list
 
 
 def test_user_text_in_a_figure_is_never_mathtext() -> None:
-    names = {**NAMES, "retablissement-p3": MATH}
-    for figure in _every_figure(names=names):
+    figures = _every_figure(names={**NAMES, "retablissement-p3": MATH})
+    for figure in figures:
         assert plots.png(figure).startswith(b"\x89PNG")
-    texts = [t.get_text() for t in _every_figure(names=names)[0].findobj(Text)]
-    assert any(MATH in t for t in texts)  # drawn as written
+    assert any(MATH in t.get_text() for t in figures[0].findobj(Text))  # drawn as written
     builders = [getattr(plots, n) for n in dir(plots)
                 if callable(getattr(plots, n)) and getattr(getattr(plots, n), "__annotations__",
                                                            {}).get("return") == "Figure"]
@@ -495,8 +494,8 @@ def test_points_at_0_and_100_percent_show_whole() -> None:
     assert "objectif" in [t.get_text() for t in figure.legends[0].get_texts()]  # the goal line
 
 
-def test_the_page_says_what_its_dates_are() -> None:
-    page = build_dashboard(measurement(), PACK).html
+def test_the_page_says_what_its_dates_are(march: Dashboard) -> None:
+    page = march.html
     assert "journal du 1er janvier 2026 au 31 mars 2026 (premier et dernier événement)" in page
     assert "données au" not in page and "Mois incomplet" not in page
 
