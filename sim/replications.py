@@ -248,7 +248,7 @@ def _lost(reason: str, store: ResultStore, replications: int, finished: int) -> 
         )
     kept = len(store.finished() & set(range(replications)))
     return (
-        f"{reason}. {kept} of the {replications} replications are kept in {store.path}: run "
+        f"{reason}. Kept: {kept} of the {replications} replications, in {store.path}. Run "
         f"the same command again (once the cluster is back) to compute only the "
         f"{replications - kept} missing"
     )

@@ -136,11 +136,11 @@ def test_a_lost_dask_cluster_says_what_is_kept_and_how_to_resume(tmp_path):
     pytest.importorskip("distributed")
     cluster = Cluster(workers=1, dask_local=True, dask_processes=False)
     with pytest.raises(ClusterLostError, match=r"was lost during the run \(CancelledError: "
-                       r"scheduler-connection-lost\)\. (\d) of the 6 replications are kept in "
-                       r".*lost\.sqlite: run the same command again") as lost:
+                       r"scheduler-connection-lost\)\. Kept: (\d) of the 6 replications, in "
+                       r".*lost\.sqlite\. Run the same command again") as lost:
         run(tmp_path, "lost.sqlite", cluster=cluster, scenario={"lose_cluster_at": 3})
     finished, _ = stored(tmp_path, "lost.sqlite")
-    assert f"{len(finished)} of the 6" in str(lost.value) and 3 not in finished
+    assert f"Kept: {len(finished)} of the 6" in str(lost.value) and 3 not in finished
     resumed = run(tmp_path, "lost.sqlite")
     assert resumed.computed == 6 - len(finished)
     assert_same_forecast(resumed, run(tmp_path, "whole.sqlite"))
