@@ -54,8 +54,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     outputs.claim(args.out, "event log", "--out")
-    if args.rejects:
-        outputs.claim(args.rejects, "csv", "--rejects")
+    options.claim_rejects(args)
     outputs.note_input(args.source)  # before the long read: an --out over it is refused now
     mapping = load_mapping(args.mapping)
     priorities = load_rule_pack(args.rules or DEFAULT_PACK).priority_codes

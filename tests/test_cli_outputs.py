@@ -56,6 +56,11 @@ CASES: dict[str, tuple[list[str], str]] = {
                              "names CSV but --format table was asked"),
     "measure-tickets-not-csv": ([*MEASURE, "--tickets", "{dir}/t.json"],
                                 'CSV is written there, so the name must end with ".csv"'),
+    "measure-rejects-is-the-log": ([*MEASURE, "--rejects", "{dir}/events.csv"], READS),
+    "measure-rejects-and-out": ([*MEASURE, "--out", "{dir}/x.csv", "--rejects", "{dir}/x.csv"],
+                                "is also given to --out"),
+    "measure-rejects-is-a-symlink": ([*MEASURE, "--rejects", "{dir}/link.csv"],
+                                     "a symbolic link"),
     # import: --out, --rejects
     "import-out-is-the-export": ([*IMPORT, "--out", "{dir}/export.csv"], READS),
     "import-rejects-is-the-export": ([*IMPORT, "--out", "{dir}/new.csv", "--rejects",
@@ -82,11 +87,18 @@ CASES: dict[str, tuple[list[str], str]] = {
     "calibrate-out-is-a-symlink": ([*CALIBRATE, "--out", "{dir}/link.yaml"], "a symbolic link"),
     "calibrate-out-not-yaml": ([*CALIBRATE, "--out", "{dir}/events.csv"],
                                'YAML is written there'),
-    # dashboard: --out (a folder)
+    "calibrate-rejects-is-the-log": ([*CALIBRATE, "--rejects", "{dir}/events.csv"], READS),
+    "calibrate-rejects-not-csv": ([*CALIBRATE, "--rejects", "{dir}/r.yaml"],
+                                  'the name must end with ".csv"'),
+    # dashboard: --out (a folder), --rejects
     "dashboard-out-is-a-fifo": ([*DASHBOARD, "--out", "{dir}/fifo"],
                                 "cannot be created as a directory: it is a FIFO"),
     "dashboard-out-is-a-device": ([*DASHBOARD, "--out", "{dir}/device"],
                                   "cannot be created as a directory: it is a character device"),
+    "dashboard-rejects-is-a-fifo": ([*DASHBOARD, "--out", "{dir}/board", "--rejects",
+                                     "{dir}/fifo.csv"], NOT_REGULAR),
+    "dashboard-rejects-is-the-log": ([*DASHBOARD, "--out", "{dir}/board", "--rejects",
+                                      "{dir}/events.csv"], READS),
     # simulate and targets: --out (a folder and the files in it), --store, --scheduler
     "simulate-out-holds-its-scenario": (["simulate", "{dir}/run/forecast.json", "-n", "1",
                                          "--workers", "1", "--out", "{dir}/run",
